@@ -1,0 +1,76 @@
+package dev.cairn.cli;
+
+import dev.cairn.repository.CheckReport;
+import dev.cairn.repository.Checker;
+import dev.cairn.repository.Lock;
+import dev.cairn.repository.Repository;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "check", description = {
+        "Verify the repository's structure: index, packs, snapshots and trees.",
+        "With --read-data, also read every pack and verify every byte; damaged packs are named with the"
+                + " snapshots and files they affect. Exit code 1 when anything is wrong."})
+final class CheckCommand implements Callable<Integer> {
+    @ParentCommand
+    Cairn cairn;
+
+    @Option(names = "--read-data", description = "Read and verify all stored data (slow: reads everything).")
+    boolean readData;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Repository repo = cairn.open();
+                Lock lock = Lock.acquire(repo, false, "check (pid " + ProcessHandle.current().pid() + ")")) {
+            CheckReport r = new Checker(repo, line -> {
+                if (!json) {
+                    cairn.info(line);
+                }
+            }).check(readData);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("ok", r.ok());
+                m.put("snapshots", r.snapshots());
+                m.put("packs", r.packs());
+                m.put("orphan_packs", r.orphanPacks());
+                m.put("packs_read", r.packsRead());
+                m.put("bytes_read", r.bytesRead());
+                m.put("problems", r.problems().stream().map(p -> Map.of("subject", p.subject(), "message", p.message())).toList());
+                m.put("affected_files", r.affectedFiles());
+                cairn.out.println(Json.write(m));
+            } else {
+                print(r, repo.canRead());
+            }
+            return r.ok() ? Cairn.OK : Cairn.ERROR;
+        }
+    }
+
+    private void print(CheckReport r, boolean canRead) {
+        for (CheckReport.Problem p : r.problems()) {
+            cairn.err.println("error: " + p.subject() + ": " + p.message());
+        }
+        for (Map.Entry<String, List<String>> e : r.affectedFiles().entrySet()) {
+            cairn.err.println("snapshot " + e.getKey().substring(0, 8) + " has damaged files:");
+            e.getValue().forEach(f -> cairn.err.println("  " + f));
+        }
+        if (r.orphanPacks() > 0) {
+            cairn.info(r.orphanPacks() + " pack(s) are not indexed yet (left by an interrupted backup);"
+                    + " the next backup adopts them");
+        }
+        if (!canRead) {
+            cairn.info("note: this key is write-only, so snapshots and file contents were not checked");
+        }
+        cairn.info(r.ok() ? String.format("no errors found: %d snapshots, %d packs%s", r.snapshots(), r.packs(),
+                        r.packsRead() > 0 ? ", " + Units.bytes(r.bytesRead()) + " read and verified" : "")
+                : r.problems().size() + " error(s) found; restore what you can and run a new backup"
+                        + " (see the README's 'When check finds damage')");
+    }
+}

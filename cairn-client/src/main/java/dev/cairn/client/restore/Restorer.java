@@ -1,0 +1,287 @@
+package dev.cairn.client.restore;
+
+import dev.cairn.client.backup.Progress;
+import dev.cairn.client.fs.MetadataWriter;
+import dev.cairn.client.fs.RawNames;
+import dev.cairn.client.fs.SpecialFiles;
+import dev.cairn.format.Id;
+import dev.cairn.format.tree.Node;
+import dev.cairn.format.tree.NodeType;
+import dev.cairn.format.tree.Tree;
+import dev.cairn.repository.BlobLocation;
+import dev.cairn.repository.Repository;
+import dev.cairn.repository.RepositoryException;
+import dev.cairn.repository.StoredSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Restores a snapshot, or the parts of it matching include patterns, under a target folder,
+ * recreating the snapshot's absolute paths there (as tar and restic do).
+ *
+ * <p>Safety: every name is checked again (one path element, not {@code .} or {@code ..}, no
+ * slash, no NUL), and every folder the restore writes into must be a real directory, never a
+ * symlink, so no snapshot, however crafted, can write outside the target. Every blob is checked
+ * against its id as it is written; a file whose data is damaged is removed and reported, never
+ * left with wrong content. Files already complete and correct (an interrupted earlier restore)
+ * are verified and left alone.
+ */
+public final class Restorer {
+    private final Repository repo;
+    private final MetadataWriter metadata;
+    private final Progress progress;
+    private final List<PathMatcher> includes = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final Map<String, Path> hardlinks = new HashMap<>();
+    private final Set<Id> zeroBlobs = new HashSet<>();
+    private long files;
+    private long complete;
+    private long dirs;
+    private long bytes;
+
+    public Restorer(Repository repo, MetadataWriter metadata, Progress progress) {
+        this.repo = repo;
+        this.metadata = metadata;
+        this.progress = progress;
+    }
+
+    /**
+     * @param includePatterns globs over the snapshot's absolute paths ({@code /home/me/docs},
+     *     {@code /home/me/**}{@code .txt}); a match restores that entry and everything below it;
+     *     none restores everything
+     */
+    public RestoreResult restore(StoredSnapshot snap, Path target, List<String> includePatterns) throws IOException {
+        if (snap.snapshot() == null) {
+            throw new RepositoryException.WriteOnly("restore");
+        }
+        repo.loadIndex();
+        FileSystem fs = target.getFileSystem();
+        includePatterns.forEach(p -> includes.add(fs.getPathMatcher("glob:" + p)));
+        Files.createDirectories(target);
+        Dir root = new Dir(null, target.toAbsolutePath().normalize(), null, "");
+        root.created = true;
+        restoreTree(snap.snapshot().tree(), root, includes.isEmpty());
+        return new RestoreResult(files, complete, dirs, bytes, List.copyOf(warnings), List.copyOf(failures));
+    }
+
+    /** A directory on the target side, created only once something inside it is restored. */
+    private final class Dir {
+        final Dir parent;
+        final Path path;
+        final Node node;
+        final String snapPath;
+        boolean created;
+
+        Dir(Dir parent, Path path, Node node, String snapPath) {
+            this.parent = parent;
+            this.path = path;
+            this.node = node;
+            this.snapPath = snapPath;
+        }
+
+        void ensure() throws IOException {
+            if (created) {
+                return;
+            }
+            parent.ensure();
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("refusing to restore into " + path
+                            + ": it exists and is not a directory (a symlink or file is in the way)");
+                }
+            } else {
+                Files.createDirectory(path);
+            }
+            created = true;
+            dirs++;
+        }
+    }
+
+    private void restoreTree(Id treeId, Dir dir, boolean included) throws IOException {
+        Tree tree = repo.loadTree(treeId);
+        for (Node node : tree.nodes()) {
+            if (!RawNames.isValidName(node.name())) {
+                throw new IOException("refusing a snapshot entry named '" + node.displayName()
+                        + "' in " + dir.snapPath + "/: it would land outside the target");
+            }
+            String snapPath = dir.snapPath + "/" + node.displayName();
+            Path path = RawNames.resolve(dir.path, node.name());
+            boolean in = included || matches(snapPath);
+            if (node.isDirectory()) {
+                Dir child = new Dir(dir, path, node, snapPath);
+                if (in) {
+                    child.ensure();
+                }
+                restoreTree(node.subtree(), child, in);
+                if (child.created) {
+                    warnings.addAll(metadata.apply(path, node));
+                }
+            } else if (in) {
+                dir.ensure();
+                restoreEntry(path, node, snapPath);
+            }
+        }
+    }
+
+    private boolean matches(String snapPath) {
+        Path p = Path.of(snapPath);
+        for (PathMatcher m : includes) {
+            if (m.matches(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void restoreEntry(Path path, Node node, String snapPath) throws IOException {
+        progress.addFile(snapPath, 0);
+        try {
+            switch (node.type()) {
+                case FILE -> restoreFile(path, node, snapPath);
+                case SYMLINK -> {
+                    clear(path);
+                    Files.createSymbolicLink(path, RawNames.path(path.getFileSystem(), node.linkTarget()));
+                    files++;
+                }
+                default -> {
+                    clear(path);
+                    SpecialFiles.create(path, node).ifPresentOrElse(warnings::add, () -> files++);
+                    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                        return;
+                    }
+                }
+            }
+            warnings.addAll(metadata.apply(path, node));
+        } catch (IOException e) {
+            failures.add(snapPath + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes whatever non-directory is in the way; never follows a symlink. */
+    private static void clear(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("a directory is in the way at " + path);
+        }
+        Files.deleteIfExists(path);
+    }
+
+    private void restoreFile(Path path, Node node, String snapPath) throws IOException {
+        String linkKey = node.links() > 1 ? node.device() + ":" + node.inode() : null;
+        Path first = linkKey == null ? null : hardlinks.get(linkKey);
+        if (first != null) {
+            clear(path);
+            Files.createLink(path, first);
+            files++;
+            return;
+        }
+        if (alreadyComplete(path, node)) {
+            complete++;
+            progress.addBytes(node.size());
+        } else {
+            writeContent(path, node, snapPath);
+            files++;
+        }
+        if (linkKey != null) {
+            hardlinks.put(linkKey, path);
+        }
+    }
+
+    private void writeContent(Path path, Node node, String snapPath) throws IOException {
+        clear(path);
+        boolean ok = false;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            long pos = 0;
+            for (Id id : node.content()) {
+                pos += writeChunk(ch, id, pos);
+            }
+            if (pos != node.size()) {
+                throw new IOException("content is " + pos + " bytes, the snapshot says " + node.size());
+            }
+            if (ch.size() < pos) {
+                ch.write(ByteBuffer.wrap(new byte[1]), pos - 1); // a trailing hole still needs the file's length
+            }
+            ok = true;
+        } catch (IOException e) {
+            throw new IOException("not restored (" + e.getMessage() + ")", e);
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** Writes one chunk at pos, or leaves a hole for an all-zero chunk; returns its length. */
+    private long writeChunk(FileChannel ch, Id id, long pos) throws IOException {
+        BlobLocation loc = location(id);
+        int len = loc.entry().rawLength();
+        if (zeroBlobs.contains(id)) {
+            progress.addBytes(len);
+            return len;
+        }
+        byte[] data = repo.readBlob(loc);
+        if (isZero(data)) {
+            zeroBlobs.add(id);
+        } else {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                ch.write(buf, pos + buf.position());
+            }
+        }
+        bytes += len;
+        progress.addBytes(len);
+        return len;
+    }
+
+    private BlobLocation location(Id id) throws IOException {
+        BlobLocation loc = repo.index().lookup(id);
+        if (loc == null) {
+            throw new IOException("data blob " + id.shortHex() + " is missing from the repository");
+        }
+        return loc;
+    }
+
+    private static boolean isZero(byte[] data) {
+        for (byte b : data) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a file from an earlier, interrupted restore already has exactly the right content. */
+    private boolean alreadyComplete(Path path, Node node) {
+        try {
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.size(path) != node.size()) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+                for (Id id : node.content()) {
+                    byte[] chunk = in.readNBytes(location(id).entry().rawLength());
+                    if (!repo.blobIds().of(chunk).equals(id)) {
+                        return false;
+                    }
+                }
+                return in.read() == -1;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

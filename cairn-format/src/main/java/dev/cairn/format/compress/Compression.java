@@ -1,0 +1,78 @@
+package dev.cairn.format.compress;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import dev.cairn.format.CorruptDataException;
+
+/**
+ * The compression step of a blob. A blob's plaintext is stored as one method byte followed by the
+ * data: {@link #RAW} (0) as it is, or {@link #ZSTD} (1) as a single zstd frame that records its
+ * content size. zstd output is kept only when it is smaller than the input.
+ */
+public final class Compression {
+    public static final int RAW = 0;
+    public static final int ZSTD = 1;
+    public static final int DEFAULT_LEVEL = 3;
+    /** Largest plaintext a blob may have; bounds the allocation a hostile frame can cause. */
+    public static final int MAX_RAW_LENGTH = 64 << 20;
+
+    private static final ThreadLocal<ZstdCompressCtx> CCTX = ThreadLocal.withInitial(ZstdCompressCtx::new);
+    private static final ThreadLocal<ZstdDecompressCtx> DCTX = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+    private Compression() {}
+
+    /** Returns the method byte followed by the (maybe) compressed data. */
+    public static byte[] encode(byte[] data, int off, int len, int level) {
+        if (len > MAX_RAW_LENGTH) {
+            throw new IllegalArgumentException("blob of " + len + " bytes exceeds " + MAX_RAW_LENGTH);
+        }
+        if (level > 0 && len >= 64) {
+            ZstdCompressCtx c = CCTX.get();
+            c.setLevel(level);
+            c.setContentSize(true);
+            byte[] dst = new byte[1 + (int) Zstd.compressBound(len)];
+            int n = c.compressByteArray(dst, 1, dst.length - 1, data, off, len);
+            if (n < len) {
+                dst[0] = ZSTD;
+                return java.util.Arrays.copyOf(dst, 1 + n);
+            }
+        }
+        byte[] out = new byte[1 + len];
+        out[0] = RAW;
+        System.arraycopy(data, off, out, 1, len);
+        return out;
+    }
+
+    /** Undoes {@link #encode}. */
+    public static byte[] decode(byte[] encoded, String what) throws CorruptDataException {
+        if (encoded.length == 0) {
+            throw new CorruptDataException(what + " is empty");
+        }
+        switch (encoded[0]) {
+            case RAW:
+                return java.util.Arrays.copyOfRange(encoded, 1, encoded.length);
+            case ZSTD:
+                return unzstd(encoded, what);
+            default:
+                throw new CorruptDataException(what + " uses unknown compression method " + encoded[0]);
+        }
+    }
+
+    private static byte[] unzstd(byte[] encoded, String what) throws CorruptDataException {
+        long size = Zstd.getFrameContentSize(encoded, 1, encoded.length - 1);
+        if (size < 0 || size > MAX_RAW_LENGTH) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame");
+        }
+        byte[] out = new byte[(int) size];
+        try {
+            int n = DCTX.get().decompressByteArray(out, 0, out.length, encoded, 1, encoded.length - 1);
+            if (n != size) {
+                throw new CorruptDataException(what + " decompressed to " + n + " bytes, expected " + size);
+            }
+        } catch (RuntimeException e) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame", e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cairn.repository;
+
+import dev.cairn.format.Id;
+import dev.cairn.format.index.IndexFile;
+import dev.cairn.format.pack.BlobType;
+import dev.cairn.format.pack.Pack;
+import dev.cairn.format.pack.PackWriter;
+import dev.cairn.storage.FileKind;
+import dev.cairn.storage.Handle;
+import dev.cairn.storage.Payload;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stores new blobs: deduplicates against the index and against blobs already queued, then
+ * compresses and seals them on a pool of threads, each filling its own pack, and uploads each
+ * pack as it fills. An index file is written for every {@value #PACKS_PER_INDEX} packs, so an
+ * interrupted backup leaves most of its work indexed for the next one.
+ *
+ * <p>Memory is bounded: at most {@code 2 × threads} blobs wait to be sealed, and each thread holds
+ * one open pack. {@link #flush()} must be called before a snapshot references any saved blob; a
+ * failure on a worker is rethrown by the next {@code save} or by {@code flush}.
+ */
+public final class BlobSaver implements AutoCloseable {
+    static final int PACKS_PER_INDEX = 8;
+
+    private final Repository repo;
+    private final int level;
+    private final int maxInFlight;
+    private final ExecutorService pool;
+    private final Semaphore inFlight;
+    private final Set<Id> queued = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<PackWriter> idleWriters = new ConcurrentLinkedQueue<>();
+    private final List<IndexFile.PackEntry> unindexed = new ArrayList<>();
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
+    private final AtomicLong blobsAdded = new AtomicLong();
+    private final AtomicLong bytesAdded = new AtomicLong();
+
+    BlobSaver(Repository repo, int threads, int level) {
+        this.repo = repo;
+        this.level = level;
+        this.maxInFlight = 2 * threads;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cairn-packer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether the blob is already stored or queued. */
+    public boolean known(Id id) {
+        return queued.contains(id) || repo.index().contains(id);
+    }
+
+    /**
+     * Queues a blob unless it is known; copies the bytes, so the caller may reuse its buffer.
+     * Returns true if the blob was new.
+     */
+    public boolean save(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
+        rethrow();
+        if (repo.index().contains(id) || !queued.add(id)) {
+            return false;
+        }
+        byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
+        acquire(1);
+        pool.execute(() -> {
+            try {
+                seal(type, id, copy);
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e instanceof IOException io ? io : new IOException(e));
+            } finally {
+                inFlight.release();
+            }
+        });
+        return true;
+    }
+
+    private void seal(BlobType type, Id id, byte[] data) throws IOException {
+        if (failure.get() != null) {
+            return;
+        }
+        PackWriter w = idleWriters.poll();
+        if (w == null) {
+            w = new PackWriter(repo.keys().publicKey(), repo.keys().indexKey(), level);
+        }
+        w.add(type, id, data, 0, data.length);
+        blobsAdded.incrementAndGet();
+        if (w.isFull()) {
+            upload(w.finish());
+        } else {
+            idleWriters.add(w);
+        }
+    }
+
+    private void upload(Pack pack) throws IOException {
+        repo.backend().put(Handle.of(FileKind.PACK, pack.id().hex()), Payload.of(pack.bytes()));
+        bytesAdded.addAndGet(pack.bytes().length);
+        List<IndexFile.PackEntry> batch = null;
+        synchronized (unindexed) {
+            unindexed.add(new IndexFile.PackEntry(pack.id(), pack.bytes().length, pack.blobs()));
+            if (unindexed.size() >= PACKS_PER_INDEX) {
+                batch = List.copyOf(unindexed);
+                unindexed.clear();
+            }
+        }
+        if (batch != null) {
+            repo.writeIndex(batch);
+        }
+    }
+
+    /** Waits for queued blobs, uploads every open pack and indexes everything saved so far. */
+    public void flush() throws IOException {
+        acquire(maxInFlight);
+        inFlight.release(maxInFlight);
+        rethrow();
+        PackWriter w;
+        while ((w = idleWriters.poll()) != null) {
+            if (w.blobCount() > 0) {
+                upload(w.finish());
+            }
+        }
+        List<IndexFile.PackEntry> batch;
+        synchronized (unindexed) {
+            batch = List.copyOf(unindexed);
+            unindexed.clear();
+        }
+        if (!batch.isEmpty()) {
+            repo.writeIndex(batch);
+        }
+        queued.clear();
+    }
+
+    private void acquire(int n) throws IOException {
+        try {
+            inFlight.acquire(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while saving data");
+        }
+    }
+
+    private void rethrow() throws IOException {
+        IOException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    public long blobsAdded() {
+        return blobsAdded.get();
+    }
+
+    /** Bytes of packs uploaded: what this saver added to the repository's size. */
+    public long bytesAdded() {
+        return bytesAdded.get();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

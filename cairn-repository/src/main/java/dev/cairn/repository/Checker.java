@@ -1,0 +1,231 @@
+package dev.cairn.repository;
+
+import dev.cairn.format.Id;
+import dev.cairn.format.pack.BlobEntry;
+import dev.cairn.format.pack.PackReader;
+import dev.cairn.format.tree.Node;
+import dev.cairn.format.tree.Tree;
+import dev.cairn.storage.FileInfo;
+import dev.cairn.storage.FileKind;
+import dev.cairn.storage.Handle;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Verifies a repository: index files, that every indexed pack exists with the right size, every
+ * snapshot, every tree, that every referenced blob is indexed and every envelope names its packs;
+ * with {@code readData}, every pack's bytes (name, checksum, trailer, and with a full key every
+ * blob's content against its id). Names each damaged pack and the snapshots and files it affects.
+ */
+public final class Checker {
+    private final Repository repo;
+    private final Consumer<String> progress;
+    private final List<CheckReport.Problem> problems = new ArrayList<>();
+    private final Set<Id> badPacks = new HashSet<>();
+    private final Set<Id> badBlobs = new HashSet<>();
+
+    public Checker(Repository repo, Consumer<String> progress) {
+        this.repo = repo;
+        this.progress = progress;
+    }
+
+    public CheckReport check(boolean readData) throws IOException {
+        loadIndex();
+        Map<Id, Long> stored = storedPacks();
+        checkIndexedPacks(stored);
+        int orphans = (int) stored.keySet().stream().filter(p -> !repo.index().hasPack(p)).count();
+        long bytesRead = 0;
+        int packsRead = 0;
+        if (readData) {
+            progress.accept("reading all data in " + stored.size() + " packs");
+            for (Map.Entry<Id, Long> p : stored.entrySet()) {
+                bytesRead += readPack(p.getKey());
+                packsRead++;
+            }
+        }
+        int snapshots = checkSnapshots();
+        return new CheckReport(List.copyOf(problems), snapshots, stored.size(), orphans, packsRead, bytesRead,
+                affected());
+    }
+
+    private void problem(String subject, String message) {
+        problems.add(new CheckReport.Problem(subject, message));
+    }
+
+    private void loadIndex() throws IOException {
+        progress.accept("loading index");
+        for (FileInfo f : repo.backend().list(FileKind.INDEX)) {
+            try {
+                repo.index().add(Id.parse(f.handle().name()), repo.readIndexFile(f.handle()));
+            } catch (IOException e) {
+                problem(f.handle().toString(), e.getMessage());
+            }
+        }
+    }
+
+    private Map<Id, Long> storedPacks() throws IOException {
+        Map<Id, Long> out = new TreeMap<>();
+        for (FileInfo f : repo.backend().list(FileKind.PACK)) {
+            out.put(Id.parse(f.handle().name()), f.size());
+        }
+        return out;
+    }
+
+    private void checkIndexedPacks(Map<Id, Long> stored) {
+        progress.accept("checking packs");
+        repo.index().packs().forEach((pack, size) -> {
+            Long actual = stored.get(pack);
+            if (actual == null) {
+                problem("data/" + pack.hex(), "pack is missing (an index file names it)");
+                badPacks.add(pack);
+            } else if (actual.longValue() != size) {
+                problem("data/" + pack.hex(), "pack has " + actual + " bytes, the index says " + size);
+                badPacks.add(pack);
+            }
+        });
+    }
+
+    /** Reads one whole pack and verifies it; returns the bytes read. */
+    private long readPack(Id pack) throws IOException {
+        String name = "data/" + pack.hex();
+        byte[] bytes;
+        try {
+            bytes = repo.backend().readAll(Handle.of(FileKind.PACK, pack.hex()));
+            PackReader.verifyFrame(bytes, pack, name);
+        } catch (IOException e) {
+            problem(name, e.getMessage());
+            badPacks.add(pack);
+            return 0;
+        }
+        try {
+            List<BlobEntry> trailer = PackReader.trailer(bytes, repo.keys().indexKey(), name);
+            if (repo.canRead()) {
+                for (BlobEntry e : trailer) {
+                    verifyBlob(pack, e, bytes, name);
+                }
+            }
+        } catch (IOException e) {
+            problem(name, e.getMessage());
+            badPacks.add(pack);
+        }
+        return bytes.length;
+    }
+
+    private void verifyBlob(Id pack, BlobEntry e, byte[] bytes, String name) {
+        try {
+            repo.openBlob(new BlobLocation(pack, e), bytes, (int) e.offset());
+        } catch (IOException ex) {
+            problem(name, ex.getMessage());
+            badPacks.add(pack);
+            badBlobs.add(e.id());
+        }
+    }
+
+    private int checkSnapshots() throws IOException {
+        progress.accept("checking snapshots");
+        int n = 0;
+        for (FileInfo f : repo.backend().list(FileKind.SNAPSHOT)) {
+            n++;
+            try {
+                StoredSnapshot s = repo.readSnapshot(Id.parse(f.handle().name()));
+                checkEnvelopePacks(s);
+                if (s.snapshot() != null) {
+                    Set<Id> packs = new HashSet<>();
+                    walk(s.snapshot().tree(), "", packs, new HashSet<>(), null);
+                    for (Id p : packs) {
+                        if (!s.envelope().packs().contains(p)) {
+                            problem("snapshots/" + s.id().hex(), "envelope does not name pack " + p.shortHex()
+                                    + " that the snapshot uses");
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                problem(f.handle().toString(), e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    private void checkEnvelopePacks(StoredSnapshot s) {
+        for (Id p : s.envelope().packs()) {
+            if (!repo.index().hasPack(p)) {
+                problem("snapshots/" + s.id().hex(), "references pack " + p.shortHex() + " that no index names");
+            }
+        }
+    }
+
+    /**
+     * Walks a tree, checking every blob is indexed; collects the packs used and, when
+     * {@code onFile} is given, reports each file whose content lives in a damaged pack.
+     */
+    private void walk(Id treeId, String path, Set<Id> packs, Set<Id> seenTrees, Consumer<String> onDamaged) {
+        if (!seenTrees.add(treeId)) {
+            return;
+        }
+        BlobLocation loc = repo.index().lookup(treeId);
+        if (loc == null) {
+            problem("tree " + treeId.shortHex() + " (" + display(path) + ")", "tree blob is missing from the index");
+            return;
+        }
+        packs.add(loc.pack());
+        Tree tree;
+        try {
+            tree = repo.loadTree(treeId);
+        } catch (IOException e) {
+            if (onDamaged != null) {
+                onDamaged.accept(display(path) + "/ (directory listing)");
+            } else {
+                problem("tree " + treeId.shortHex() + " (" + display(path) + ")", e.getMessage());
+            }
+            return;
+        }
+        for (Node node : tree.nodes()) {
+            String child = path + "/" + node.displayName();
+            if (node.isDirectory()) {
+                walk(node.subtree(), child, packs, seenTrees, onDamaged);
+            }
+            for (Id blob : node.content()) {
+                BlobLocation b = repo.index().lookup(blob);
+                if (b == null) {
+                    if (onDamaged == null) {
+                        problem(display(child), "data blob " + blob.shortHex() + " is missing from the index");
+                    }
+                    continue;
+                }
+                packs.add(b.pack());
+                if (onDamaged != null && (badPacks.contains(b.pack()) || badBlobs.contains(blob))) {
+                    onDamaged.accept(display(child));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static String display(String path) {
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** For each damaged pack's snapshot: the files whose content it holds. */
+    private Map<String, List<String>> affected() throws IOException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (badPacks.isEmpty() || !repo.canRead()) {
+            return out;
+        }
+        progress.accept("finding files affected by " + badPacks.size() + " damaged pack(s)");
+        for (StoredSnapshot s : repo.snapshots()) {
+            List<String> files = new ArrayList<>();
+            walk(s.snapshot().tree(), "", new HashSet<>(), new HashSet<>(), files::add);
+            if (!files.isEmpty()) {
+                out.put(s.id().hex(), files);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,401 @@
+package dev.cairn.repository;
+
+import dev.cairn.format.CorruptDataException;
+import dev.cairn.format.Id;
+import dev.cairn.format.chunker.Chunker;
+import dev.cairn.format.chunker.ChunkerParams;
+import dev.cairn.format.chunker.GearTable;
+import dev.cairn.format.config.Config;
+import dev.cairn.format.crypto.Aead;
+import dev.cairn.format.crypto.BlobIds;
+import dev.cairn.format.crypto.KdfParams;
+import dev.cairn.format.crypto.KeyMaterial;
+import dev.cairn.format.crypto.KeySlot;
+import dev.cairn.format.index.IndexFile;
+import dev.cairn.format.pack.BlobEntry;
+import dev.cairn.format.pack.BlobType;
+import dev.cairn.format.pack.PackReader;
+import dev.cairn.format.snapshot.Envelope;
+import dev.cairn.format.snapshot.Snapshot;
+import dev.cairn.format.snapshot.SnapshotFile;
+import dev.cairn.format.tree.Tree;
+import dev.cairn.storage.Backend;
+import dev.cairn.storage.FileInfo;
+import dev.cairn.storage.FileKind;
+import dev.cairn.storage.Handle;
+import dev.cairn.storage.Payload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An open repository: its config, the key material one slot unlocked, and the loaded index.
+ * Reads and writes blobs, trees and snapshots; manages key slots. Thread-safe.
+ *
+ * <p>Write ordering (docs/design.md, "Invariants"): a pack is stored before any index file names
+ * it; index files are stored before any snapshot that references their blobs; a snapshot is the
+ * last file a backup writes. A crash at any point therefore leaves, at worst, packs no index
+ * names, which {@link #indexOrphanPacks()} adopts and which never break a reader.
+ */
+public final class Repository implements AutoCloseable {
+    private final Backend backend;
+    private final Clock clock;
+    private final Config config;
+    private final KeyMaterial keys;
+    private final String slotName;
+    private final BlobIds blobIds;
+    private final Chunker chunker;
+    private final MasterIndex index = new MasterIndex();
+    private final Map<Id, byte[]> dataKeys = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Id, byte[]> eldest) {
+            return size() > 256;
+        }
+    };
+
+    private Repository(Backend backend, Clock clock, Config config, KeyMaterial keys, String slotName) {
+        this.backend = backend;
+        this.clock = clock;
+        this.config = config;
+        this.keys = keys;
+        this.slotName = slotName;
+        this.blobIds = new BlobIds(keys.dedupKey());
+        this.chunker = new Chunker(config.chunker(), GearTable.derive(keys.chunkerSeed()));
+    }
+
+    /** Creates a new repository with one full key slot; fails if one exists there. */
+    public static Repository init(Backend backend, char[] password, KdfParams kdf, String label, Clock clock)
+            throws IOException {
+        if (backend.exists(Handle.config())) {
+            throw new RepositoryException("a repository already exists at " + backend.location(), 1);
+        }
+        Config config = new Config(Aead.randomBytes(16), ChunkerParams.DEFAULT, clock.millis());
+        byte[] encoded = config.encode();
+        KeyMaterial keys = KeyMaterial.generate(Config.hash(encoded));
+        KeySlot slot = KeySlot.create(KeySlot.Kind.FULL, keys, password, kdf, clock.millis(), label);
+        String slotName = newSlotName();
+        // The key first: a config without a key would be a repository nobody can ever open.
+        backend.put(Handle.of(FileKind.KEY, slotName), Payload.of(slot.encode()));
+        backend.put(Handle.config(), Payload.of(encoded));
+        return new Repository(backend, clock, config, keys, slotName);
+    }
+
+    /** Opens a repository with a password; loads nothing else yet. */
+    public static Repository open(Backend backend, char[] password, Clock clock) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = backend.readAll(Handle.config());
+        } catch (NoSuchFileException e) {
+            throw new RepositoryException.NotFound(backend.location());
+        }
+        Config config = Config.decode(encoded);
+        for (FileInfo f : backend.list(FileKind.KEY)) {
+            KeySlot slot = KeySlot.decode(backend.readAll(f.handle()), f.handle().toString());
+            Optional<KeyMaterial> keys = slot.unlock(password);
+            if (keys.isPresent()) {
+                if (!java.util.Arrays.equals(keys.get().configHash(), Config.hash(encoded))) {
+                    throw new CorruptDataException("the config file does not belong to this repository's keys:"
+                            + " it was replaced or damaged");
+                }
+                return new Repository(backend, clock, config, keys.get(), f.handle().name());
+            }
+        }
+        throw new RepositoryException.WrongPassword(backend.location());
+    }
+
+    static String newSlotName() {
+        return HexFormat.of().formatHex(Aead.randomBytes(16));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public boolean canRead() {
+        return keys.canRead();
+    }
+
+    /** The name of the key slot this repository was opened with. */
+    public String currentKeySlot() {
+        return slotName;
+    }
+
+    public BlobIds blobIds() {
+        return blobIds;
+    }
+
+    public Chunker chunker() {
+        return chunker;
+    }
+
+    public MasterIndex index() {
+        return index;
+    }
+
+    KeyMaterial keys() {
+        return keys;
+    }
+
+    /** Keyed hash of host and paths: snapshots of the same source share it, the server cannot invert it. */
+    public Id groupId(String host, List<byte[]> paths) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(host.getBytes(StandardCharsets.UTF_8));
+        paths.stream().sorted(java.util.Arrays::compareUnsigned).forEach(p -> {
+            b.write(0);
+            b.writeBytes(p);
+        });
+        return BlobIds.keyed(keys.indexKey(), "cairn-group-v1", b.toByteArray());
+    }
+
+    // ---- index -------------------------------------------------------------------------------
+
+    /** Reads every index file. */
+    public void loadIndex() throws IOException {
+        for (FileInfo f : backend.list(FileKind.INDEX)) {
+            Id name = Id.parse(f.handle().name());
+            if (!index.indexFiles().contains(name)) {
+                index.add(name, readIndexFile(f.handle()));
+            }
+        }
+    }
+
+    IndexFile readIndexFile(Handle h) throws IOException {
+        return IndexFile.decode(backend.readAll(h), keys.indexKey(), h.toString());
+    }
+
+    /** Stores an index file for the given packs and adds them to the in-memory index. */
+    public Id writeIndex(List<IndexFile.PackEntry> packs) throws IOException {
+        byte[] file = new IndexFile(packs, List.of()).encode(keys.indexKey());
+        Id name = Id.sha256(file, 0, file.length);
+        backend.put(Handle.of(FileKind.INDEX, name.hex()), Payload.of(file));
+        index.add(name, new IndexFile(packs, List.of()));
+        return name;
+    }
+
+    /**
+     * Indexes packs that an interrupted backup stored but never named in an index file, by reading
+     * their trailers (index key only). Returns how many were adopted; unreadable ones are skipped
+     * and left for {@code check} to report.
+     */
+    public int indexOrphanPacks() throws IOException {
+        List<IndexFile.PackEntry> adopted = new ArrayList<>();
+        for (FileInfo f : backend.list(FileKind.PACK)) {
+            Id pack = Id.parse(f.handle().name());
+            if (!index.hasPack(pack)) {
+                try {
+                    adopted.add(new IndexFile.PackEntry(pack, f.size(), readTrailer(f)));
+                } catch (CorruptDataException damaged) {
+                    // A damaged orphan holds nothing any snapshot references; check reports it.
+                }
+            }
+        }
+        if (!adopted.isEmpty()) {
+            writeIndex(adopted);
+        }
+        return adopted.size();
+    }
+
+    /** Reads a pack's trailer with two small range reads. */
+    public List<BlobEntry> readTrailer(FileInfo pack) throws IOException {
+        String name = pack.handle().toString();
+        if (pack.size() < PackReader.MIN_LENGTH) {
+            throw new CorruptDataException(name + " is truncated (" + pack.size() + " bytes)");
+        }
+        byte[] footer = backend.readRange(pack.handle(), pack.size() - PackReader.FOOTER_LENGTH, PackReader.FOOTER_LENGTH);
+        int len = PackReader.trailerLength(footer, pack.size(), name);
+        byte[] sealed = backend.readRange(pack.handle(), pack.size() - PackReader.FOOTER_LENGTH - len, len);
+        return PackReader.trailer(sealed, keys.indexKey(), pack.size(), name);
+    }
+
+    // ---- blobs -------------------------------------------------------------------------------
+
+    /** A saver for new blobs; see {@link BlobSaver}. */
+    public BlobSaver newBlobSaver(int threads, int compressionLevel) {
+        return new BlobSaver(this, threads, compressionLevel);
+    }
+
+    /** Reads, decrypts, decompresses and verifies one blob. */
+    public byte[] loadBlob(Id id) throws IOException {
+        BlobLocation loc = index.lookup(id);
+        if (loc == null) {
+            throw new CorruptDataException("blob " + id.shortHex() + " is missing from the index:"
+                    + " the repository is damaged (run 'cairn check')");
+        }
+        return readBlob(loc);
+    }
+
+    public byte[] readBlob(BlobLocation loc) throws IOException {
+        requireRead("read backed-up data");
+        Handle h = Handle.of(FileKind.PACK, loc.pack().hex());
+        byte[] sealed = backend.readRange(h, loc.entry().offset(), loc.entry().length());
+        return openBlob(loc, sealed, 0);
+    }
+
+    /** Opens a blob whose sealed bytes the caller already read (e.g. as part of a whole pack). */
+    public byte[] openBlob(BlobLocation loc, byte[] buf, int off) throws IOException {
+        String name = "data/" + loc.pack().hex();
+        byte[] plain = PackReader.openBlob(dataKey(loc.pack()), loc.entry(), buf, off, name);
+        if (!blobIds.of(plain).equals(loc.entry().id())) {
+            throw new CorruptDataException(name + " blob " + loc.entry().id().shortHex()
+                    + " does not match its id: the data was altered");
+        }
+        return plain;
+    }
+
+    public byte[] dataKey(Id pack) throws IOException {
+        requireRead("read backed-up data");
+        synchronized (dataKeys) {
+            byte[] k = dataKeys.get(pack);
+            if (k != null) {
+                return k;
+            }
+        }
+        Handle h = Handle.of(FileKind.PACK, pack.hex());
+        byte[] header = backend.readRange(h, 0, PackReader.HEADER_LENGTH);
+        byte[] k = PackReader.dataKey(header, keys.privateKey(), h.toString());
+        synchronized (dataKeys) {
+            dataKeys.put(pack, k);
+        }
+        return k;
+    }
+
+    public Tree loadTree(Id id) throws IOException {
+        return Tree.decode(loadBlob(id), "tree " + id.shortHex());
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------
+
+    /** Stores a snapshot; it must be the last write of a backup. */
+    public Id saveSnapshot(Envelope env, Snapshot snap) throws IOException {
+        byte[] file = SnapshotFile.encode(env, snap, keys.publicKey());
+        Id id = Id.sha256(file, 0, file.length);
+        backend.put(Handle.of(FileKind.SNAPSHOT, id.hex()), Payload.of(file));
+        return id;
+    }
+
+    /** Every snapshot, oldest first; with a write-only key only envelopes are filled in. */
+    public List<StoredSnapshot> snapshots() throws IOException {
+        List<StoredSnapshot> out = new ArrayList<>();
+        for (FileInfo f : backend.list(FileKind.SNAPSHOT)) {
+            out.add(readSnapshot(Id.parse(f.handle().name())));
+        }
+        out.sort(Comparator.comparingLong((StoredSnapshot s) -> s.envelope().timeMillis()).thenComparing(StoredSnapshot::id));
+        return out;
+    }
+
+    public StoredSnapshot readSnapshot(Id id) throws IOException {
+        Handle h = Handle.of(FileKind.SNAPSHOT, id.hex());
+        byte[] file = backend.readAll(h);
+        if (!Id.sha256(file, 0, file.length).equals(id)) {
+            throw new CorruptDataException(h + " does not match its name: it was damaged or altered");
+        }
+        Envelope env = SnapshotFile.envelope(file, h.toString());
+        Snapshot snap = keys.canRead() ? SnapshotFile.open(file, keys.privateKey(), h.toString()) : null;
+        return new StoredSnapshot(id, env, snap);
+    }
+
+    /** Finds a snapshot by id, unique id prefix, or {@code latest}. */
+    public StoredSnapshot findSnapshot(String ref) throws IOException {
+        requireRead("list or restore snapshots");
+        List<StoredSnapshot> all = snapshots();
+        if (ref.equals("latest")) {
+            if (all.isEmpty()) {
+                throw new RepositoryException("the repository has no snapshots yet", 1);
+            }
+            return all.get(all.size() - 1);
+        }
+        List<StoredSnapshot> hits = all.stream().filter(s -> s.id().hex().startsWith(ref.toLowerCase())).toList();
+        if (hits.size() != 1) {
+            throw new RepositoryException(hits.isEmpty() ? "no snapshot matches '" + ref + "' (see 'cairn snapshots')"
+                    : "'" + ref + "' matches " + hits.size() + " snapshots: give more digits", 1);
+        }
+        return hits.get(0);
+    }
+
+    void requireRead(String operation) throws RepositoryException {
+        if (!keys.canRead()) {
+            throw new RepositoryException.WriteOnly(operation);
+        }
+    }
+
+    // ---- keys --------------------------------------------------------------------------------
+
+    /** Every key slot, oldest first. */
+    public List<KeyInfo> keySlots() throws IOException {
+        List<KeyInfo> out = new ArrayList<>();
+        for (FileInfo f : backend.list(FileKind.KEY)) {
+            KeySlot s = KeySlot.decode(backend.readAll(f.handle()), f.handle().toString());
+            out.add(new KeyInfo(f.handle().name(), s.kind(), s.createdMillis(), s.label(), s.kdf(),
+                    f.handle().name().equals(slotName)));
+        }
+        out.sort(Comparator.comparingLong(KeyInfo::createdMillis).thenComparing(KeyInfo::name));
+        return out;
+    }
+
+    /** Adds a slot; a full slot can only be added by a full key. Returns its name. */
+    public String addKeySlot(KeySlot.Kind kind, char[] password, KdfParams kdf, String label) throws IOException {
+        if (kind == KeySlot.Kind.FULL) {
+            requireRead("add a full key");
+        }
+        KeySlot slot = KeySlot.create(kind, keys, password, kdf, clock.millis(), label);
+        String name = newSlotName();
+        backend.put(Handle.of(FileKind.KEY, name), Payload.of(slot.encode()));
+        return name;
+    }
+
+    /** Removes a slot by name or unique prefix; refuses the last full slot and the one in use. */
+    public String removeKeySlot(String ref) throws IOException {
+        requireRead("remove keys");
+        List<KeyInfo> slots = keySlots();
+        List<KeyInfo> hits = slots.stream().filter(k -> k.name().startsWith(ref.toLowerCase())).toList();
+        if (hits.size() != 1) {
+            throw new RepositoryException(hits.isEmpty() ? "no key matches '" + ref + "' (see 'cairn key list')"
+                    : "'" + ref + "' matches " + hits.size() + " keys: give more digits", 1);
+        }
+        KeyInfo victim = hits.get(0);
+        if (victim.current()) {
+            throw new RepositoryException("refusing to remove the key you are using; open the repository"
+                    + " with another key to remove this one (or use 'cairn key passwd')", 1);
+        }
+        long fullLeft = slots.stream().filter(k -> k.kind() == KeySlot.Kind.FULL && k != victim).count();
+        if (victim.kind() == KeySlot.Kind.FULL && fullLeft == 0) {
+            throw new RepositoryException("refusing to remove the last full key: nobody could read the backups", 1);
+        }
+        backend.delete(Handle.of(FileKind.KEY, victim.name()));
+        return victim.name();
+    }
+
+    /** Replaces the current slot by one with a new password (new slot first, then the old removed). */
+    public String changePassword(char[] newPassword, KdfParams kdf, String label) throws IOException {
+        KeyInfo current = keySlots().stream().filter(KeyInfo::current).findFirst()
+                .orElseThrow(() -> new RepositoryException("the key in use was removed meanwhile", 1));
+        KeySlot slot = KeySlot.create(current.kind(), keys, newPassword, kdf, clock.millis(), label);
+        String name = newSlotName();
+        backend.put(Handle.of(FileKind.KEY, name), Payload.of(slot.encode()));
+        backend.delete(Handle.of(FileKind.KEY, slotName));
+        return name;
+    }
+
+    @Override
+    public void close() throws IOException {
+        keys.wipe();
+        backend.close();
+    }
+}

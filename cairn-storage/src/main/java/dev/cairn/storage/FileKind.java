@@ -1,0 +1,25 @@
+package dev.cairn.storage;
+
+/**
+ * The kinds of file a repository holds. Each kind lives in its own namespace; a backend lists one
+ * kind at a time. {@link #CONFIG} has exactly one file, named {@code config}.
+ */
+public enum FileKind {
+    CONFIG("config"),
+    KEY("keys"),
+    PACK("data"),
+    INDEX("index"),
+    SNAPSHOT("snapshots"),
+    LOCK("locks");
+
+    private final String folder;
+
+    FileKind(String folder) {
+        this.folder = folder;
+    }
+
+    /** The folder (or key prefix) this kind is stored under; for CONFIG the file name itself. */
+    public String folder() {
+        return folder;
+    }
+}
