@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  CAIRN_REPOSITORY   repository location (like --repo); default: the user's data directory",
-                "  CAIRN_PASSWORD     the repository password (like --password-file, without a file)"})
+                "  CAIRN_PASSWORD     the repository password (--password-file and --password-command take precedence)"})
 public final class Cairn {
     static final int OK = 0;
     static final int ERROR = 1;
@@ -151,17 +151,20 @@ public final class Cairn {
         return Repository.open(b, pw, clock);
     }
 
-    /** The password: CAIRN_PASSWORD, then --password-file, then --password-command, then a prompt. */
+    /**
+     * The password: --password-file, then --password-command, then CAIRN_PASSWORD, then a prompt.
+     * A flag on the command line wins over the environment, which may be set for other commands.
+     */
     char[] password(String prompt) throws IOException {
-        String fromEnv = env.get("CAIRN_PASSWORD");
-        if (fromEnv != null) {
-            return fromEnv.toCharArray();
-        }
         if (passwordFile != null) {
             return firstLine(passwordFile);
         }
         if (passwordCommand != null) {
             return commandOutput(passwordCommand);
+        }
+        String fromEnv = env.get("CAIRN_PASSWORD");
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
         }
         if (System.console() == null) {
             throw new UserError("no password given and no terminal to ask on: set CAIRN_PASSWORD,"

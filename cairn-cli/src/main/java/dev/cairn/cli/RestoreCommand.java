@@ -45,7 +45,10 @@ final class RestoreCommand implements Callable<Integer> {
         try (Repository repo = cairn.open()) {
             StoredSnapshot s = repo.findSnapshot(snapshot);
             Progress progress = new Progress();
-            progress.setTotals(-1, -1);
+            if (includes.isEmpty()) {
+                var sum = s.snapshot().summary();
+                progress.setTotals(sum.filesNew() + sum.filesChanged() + sum.filesUnmodified(), sum.bytesScanned());
+            }
             RestoreResult r;
             long start = cairn.clock.millis();
             try (ProgressBar bar = ProgressBar.start(progress, cairn.err, cairn.clock, "restore",

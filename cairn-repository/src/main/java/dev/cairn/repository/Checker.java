@@ -10,6 +10,7 @@ import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class Checker {
             tree = repo.loadTree(treeId);
         } catch (IOException e) {
             if (onDamaged != null) {
-                onDamaged.accept(display(path) + "/ (directory listing)");
+                onDamaged.accept(path + "/ (directory listing)");
             } else {
                 problem("tree " + treeId.shortHex() + " (" + display(path) + ")", e.getMessage());
             }
@@ -219,7 +220,17 @@ public final class Checker {
             return out;
         }
         progress.accept("finding files affected by " + badPacks.size() + " damaged pack(s)");
-        for (StoredSnapshot s : repo.snapshots()) {
+        List<StoredSnapshot> snapshots = new ArrayList<>();
+        for (FileInfo f : repo.backend().list(FileKind.SNAPSHOT)) {
+            try {
+                snapshots.add(repo.readSnapshot(Id.parse(f.handle().name())));
+            } catch (IOException unreadable) {
+                // Already reported by checkSnapshots; the others can still be searched.
+            }
+        }
+        snapshots.sort(Comparator.comparingLong((StoredSnapshot s) -> s.envelope().timeMillis())
+                .thenComparing(StoredSnapshot::id));
+        for (StoredSnapshot s : snapshots) {
             List<String> files = new ArrayList<>();
             walk(s.snapshot().tree(), "", new HashSet<>(), new HashSet<>(), files::add);
             if (!files.isEmpty()) {

@@ -22,9 +22,13 @@ import java.time.Duration;
 public final class Lock implements AutoCloseable {
     public static final Duration STALE_AFTER = Duration.ofMinutes(30);
 
+    /** How often a held lock is renewed; well inside {@link #STALE_AFTER}. */
+    static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
+
     private final Repository repo;
     private final boolean exclusive;
     private Handle handle;
+    private java.util.concurrent.ScheduledExecutorService refresher;
 
     private Lock(Repository repo, boolean exclusive) {
         this.repo = repo;
@@ -40,7 +44,25 @@ public final class Lock implements AutoCloseable {
             lock.close();
             throw new RepositoryException.Locked(conflict);
         }
+        lock.keepAlive(holder);
         return lock;
+    }
+
+    /** Renews the lock in the background so a backup of many hours never looks stale. */
+    private void keepAlive(String holder) {
+        refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-lock-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = REFRESH_EVERY.toMillis();
+        refresher.scheduleAtFixedRate(() -> {
+            try {
+                refresh(holder);
+            } catch (IOException e) {
+                // The next attempt may succeed; a lock that does go stale only weakens exclusion.
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void write(String holder) throws IOException {
@@ -74,14 +96,17 @@ public final class Lock implements AutoCloseable {
     }
 
     /** Replaces the lock file with a fresh one so it does not go stale. */
-    public void refresh(String holder) throws IOException {
+    public synchronized void refresh(String holder) throws IOException {
         Handle old = handle;
         write(holder);
         delete(old);
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
         delete(handle);
     }
 

@@ -51,7 +51,7 @@ public final class Repository implements AutoCloseable {
     private final Clock clock;
     private final Config config;
     private final KeyMaterial keys;
-    private final String slotName;
+    private volatile String slotName;
     private final BlobIds blobIds;
     private final Chunker chunker;
     private final MasterIndex index = new MasterIndex();
@@ -98,8 +98,16 @@ public final class Repository implements AutoCloseable {
             throw new RepositoryException.NotFound(backend.location());
         }
         Config config = Config.decode(encoded);
+        List<String> damaged = new ArrayList<>();
         for (FileInfo f : backend.list(FileKind.KEY)) {
-            KeySlot slot = KeySlot.decode(backend.readAll(f.handle()), f.handle().toString());
+            KeySlot slot;
+            try {
+                slot = KeySlot.decode(backend.readAll(f.handle()), f.handle().toString());
+            } catch (CorruptDataException | dev.cairn.format.UnsupportedVersionException e) {
+                // One damaged slot must not lock out the holders of the others.
+                damaged.add(e.getMessage());
+                continue;
+            }
             Optional<KeyMaterial> keys = slot.unlock(password);
             if (keys.isPresent()) {
                 if (!java.util.Arrays.equals(keys.get().configHash(), Config.hash(encoded))) {
@@ -108,6 +116,11 @@ public final class Repository implements AutoCloseable {
                 }
                 return new Repository(backend, clock, config, keys.get(), f.handle().name());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new RepositoryException("no key opens with this password, and " + damaged.size()
+                    + " key slot(s) could not be read (" + String.join("; ", damaged)
+                    + "); if the password is right, its slot may be the damaged one: use another key", 12);
         }
         throw new RepositoryException.WrongPassword(backend.location());
     }
@@ -390,6 +403,7 @@ public final class Repository implements AutoCloseable {
         String name = newSlotName();
         backend.put(Handle.of(FileKind.KEY, name), Payload.of(slot.encode()));
         backend.delete(Handle.of(FileKind.KEY, slotName));
+        slotName = name;
         return name;
     }
 
