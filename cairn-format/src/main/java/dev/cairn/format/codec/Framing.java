@@ -67,6 +67,10 @@ public final class Framing {
         if (version != type.version()) {
             throw new UnsupportedVersionException(name, version, type.version());
         }
+        if (file[6] != 0 || file[7] != 0) {
+            // Version 1 defines no flags; a set flag means a writer this reader cannot follow.
+            throw new CorruptDataException(name + " sets header flags that format version 1 does not define");
+        }
     }
 
     private static int version(byte[] file) {

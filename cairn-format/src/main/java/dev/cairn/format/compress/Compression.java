@@ -60,6 +60,9 @@ public final class Compression {
     }
 
     private static byte[] unzstd(byte[] encoded, String what) throws CorruptDataException {
+        if (encoded.length < 2) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame");
+        }
         long size = Zstd.getFrameContentSize(encoded, 1, encoded.length - 1);
         if (size < 0 || size > MAX_RAW_LENGTH) {
             throw new CorruptDataException(what + " holds a damaged zstd frame");

@@ -64,6 +64,10 @@ public final class Aead {
         if (len < OVERHEAD) {
             throw new CorruptDataException(what + " is too short to be encrypted data");
         }
+        if (off < 0 || len > sealed.length - off) {
+            throw new CorruptDataException(what + " is truncated: " + len + " bytes wanted at offset " + off
+                    + ", " + sealed.length + " available");
+        }
         try {
             Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),

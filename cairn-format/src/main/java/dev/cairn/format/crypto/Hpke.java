@@ -74,7 +74,7 @@ public final class Hpke {
         byte[] ct = java.util.Arrays.copyOfRange(sealed, ENC_LENGTH, sealed.length);
         try {
             return h.setupBaseR(enc, keyPair(privateKey), info).open(aad, ct);
-        } catch (InvalidCipherTextException | IllegalArgumentException e) {
+        } catch (InvalidCipherTextException | IllegalArgumentException | IllegalStateException e) {
             throw new CorruptDataException(what + " failed authentication: it was damaged, altered,"
                     + " or sealed to another repository's key", e);
         }

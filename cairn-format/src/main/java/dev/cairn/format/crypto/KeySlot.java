@@ -67,7 +67,13 @@ public record KeySlot(Kind kind, KdfParams kdf, byte[] salt, long createdMillis,
     /** Unwraps with a password; empty if the password is not this slot's. */
     public Optional<KeyMaterial> unlock(char[] password) throws CorruptDataException {
         byte[] aad = publicPart(kind, kdf, salt, createdMillis, label).toByteArray();
-        byte[] kek = Kdf.derive(password, salt, kdf);
+        byte[] kek;
+        try {
+            kek = Kdf.derive(password, salt, kdf);
+        } catch (OutOfMemoryError e) {
+            throw new CorruptDataException("key slot asks for " + kdf.memoryKiB() / 1024
+                    + " MiB of key-derivation memory, more than this Java process may use (raise -Xmx)", e);
+        }
         try {
             byte[] secret = Aead.open(kek, sealed, aad, "key slot");
             return Optional.of(decodeSecret(secret));

@@ -41,8 +41,11 @@ public final class PackReader {
 
     /** Length of the sealed trailer, from the pack's last {@link #FOOTER_LENGTH} bytes. */
     public static int trailerLength(byte[] footer, long packSize, String name) throws CorruptDataException {
+        if (footer.length < FOOTER_LENGTH) {
+            throw new CorruptDataException(name + " is truncated: its footer is incomplete");
+        }
         long len = new ByteReader(footer, footer.length - FOOTER_LENGTH, 4, name).u32();
-        if (len < Aead.OVERHEAD || len > packSize - HEADER_LENGTH - FOOTER_LENGTH) {
+        if (len < Aead.OVERHEAD || len > packSize - HEADER_LENGTH - FOOTER_LENGTH || len > Integer.MAX_VALUE) {
             throw new CorruptDataException(name + " has an impossible trailer length " + len);
         }
         return (int) len;
@@ -62,7 +65,7 @@ public final class PackReader {
             long offset = r.varint();
             int length = r.count(Compression.MAX_RAW_LENGTH + 1024);
             int raw = r.count(Compression.MAX_RAW_LENGTH);
-            if (offset < HEADER_LENGTH || offset + length > bodyEnd || length < Aead.OVERHEAD + 1) {
+            if (offset < HEADER_LENGTH || offset > bodyEnd - length || length < Aead.OVERHEAD + 1) {
                 throw new CorruptDataException(name + " trailer lists a blob outside the pack body");
             }
             out.add(new BlobEntry(type, id, offset, length, raw));
@@ -73,6 +76,9 @@ public final class PackReader {
 
     /** Reads the trailer out of a whole pack held in memory. */
     public static List<BlobEntry> trailer(byte[] pack, byte[] indexKey, String name) throws CorruptDataException {
+        if (pack.length < MIN_LENGTH) {
+            throw new CorruptDataException(name + " is truncated (" + pack.length + " bytes)");
+        }
         int len = trailerLength(Arrays.copyOfRange(pack, pack.length - FOOTER_LENGTH, pack.length), pack.length, name);
         int start = pack.length - FOOTER_LENGTH - len;
         return trailer(Arrays.copyOfRange(pack, start, start + len), indexKey, pack.length, name);

@@ -161,7 +161,7 @@ public record Tree(List<Node> nodes) {
     private static Node.Timestamp timestamp(ByteReader r, String what) throws CorruptDataException {
         long s = r.svarint();
         long ns = r.varint();
-        if (ns >= 1_000_000_000L) {
+        if (ns < 0 || ns >= 1_000_000_000L) {
             throw new CorruptDataException(what + " holds a timestamp with " + ns + " nanoseconds");
         }
         return new Node.Timestamp(s, (int) ns);
