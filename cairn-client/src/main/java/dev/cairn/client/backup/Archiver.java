@@ -280,6 +280,7 @@ public final class Archiver {
         return node.withSubtree(saveTree(nodes));
     }
 
+    /** The directory's entries in raw-name order, so packs fill in the order trees list files. */
     private List<Path> list(Path dir) {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -287,6 +288,7 @@ public final class Archiver {
         } catch (IOException e) {
             skip(dir, e);
         }
+        out.sort((a, b) -> Arrays.compareUnsigned(RawNames.bytes(a.getFileName()), RawNames.bytes(b.getFileName())));
         return out;
     }
 
@@ -318,7 +320,6 @@ public final class Archiver {
             progress.addFile(path.toString(), node.size());
             return node.withContent(before.content(), before.size(), false);
         }
-        counts[before == null ? NEW : CHANGED]++;
         progress.addFile(path.toString(), 0);
         Node current = node;
         for (int attempt = 1; ; attempt++) {
@@ -341,6 +342,7 @@ public final class Archiver {
                     changed.add(RawNames.pathBytes(path));
                     warnings.add("changed while being read " + MAX_READS + " times, last read kept: " + path);
                 }
+                counts[before == null ? NEW : CHANGED]++; // only files actually stored count
                 referenced.addAll(content);
                 return current.withContent(content, size, !stable);
             }
