@@ -20,7 +20,13 @@ final class Places {
     }
 
     static Places system() {
-        return new Places(System.getenv(), System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")));
+        return of(System.getenv(), System.getProperty("os.name", ""), System.getProperty("user.home"));
+    }
+
+    /** Java's user.home comes from the password database; people and scripts expect $HOME to win. */
+    static Places of(Map<String, String> env, String os, String userHome) {
+        String home = env.get("HOME");
+        return new Places(env, os, Path.of(home != null && !home.isBlank() ? home : userHome));
     }
 
     Path dataDir() {
