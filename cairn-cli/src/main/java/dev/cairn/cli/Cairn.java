@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = Cairn.Version.class,
         description = {"Encrypted, deduplicating backups.", ""},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-                RestoreCommand.class, CheckCommand.class, KeyCommand.class, CommandLine.HelpCommand.class},
+                RestoreCommand.class, CheckCommand.class, KeyCommand.class, ForgetCommand.class, PruneCommand.class,
+                VerifyCommand.class, DiffCommand.class, FindCommand.class, StatsCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -65,6 +67,8 @@ public final class Cairn {
 
     Map<String, String> env = System.getenv();
     Clock clock = Clock.systemUTC();
+    /** Retention buckets (days, weeks) follow the user's local calendar. */
+    java.time.ZoneId zone = java.time.ZoneId.systemDefault();
     PrintStream out = System.out;
     PrintStream err = System.err;
     boolean terminal = System.console() != null;

@@ -46,7 +46,15 @@ public final class BlobSaver implements AutoCloseable {
     private final AtomicLong blobsAdded = new AtomicLong();
     private final AtomicLong bytesAdded = new AtomicLong();
 
+    /** Set by prune: copy blobs even though the index knows them (their old packs are going away). */
+    private final boolean ignoreIndex;
+
     BlobSaver(Repository repo, int threads, int level) {
+        this(repo, threads, level, false);
+    }
+
+    BlobSaver(Repository repo, int threads, int level, boolean ignoreIndex) {
+        this.ignoreIndex = ignoreIndex;
         this.repo = repo;
         this.level = level;
         this.maxInFlight = 2 * threads;
@@ -69,7 +77,7 @@ public final class BlobSaver implements AutoCloseable {
      */
     public boolean save(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
         rethrow();
-        if (repo.index().contains(id) || !queued.add(id)) {
+        if ((!ignoreIndex && repo.index().contains(id)) || !queued.add(id)) {
             return false;
         }
         byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);

@@ -60,15 +60,24 @@ public final class Checker {
         problems.add(new CheckReport.Problem(subject, message));
     }
 
+    /** Like {@link Repository#loadIndex()}, but a damaged index file is reported, not fatal. */
     private void loadIndex() throws IOException {
         progress.accept("loading index");
+        Map<Id, dev.cairn.format.index.IndexFile> files = new TreeMap<>();
         for (FileInfo f : repo.backend().list(FileKind.INDEX)) {
             try {
-                repo.index().add(Id.parse(f.handle().name()), repo.readIndexFile(f.handle()));
+                files.put(Id.parse(f.handle().name()), repo.readIndexFile(f.handle()));
             } catch (IOException e) {
                 problem(f.handle().toString(), e.getMessage());
             }
         }
+        Set<Id> superseded = new HashSet<>();
+        files.values().forEach(f -> superseded.addAll(f.supersedes()));
+        files.forEach((name, file) -> {
+            if (!superseded.contains(name)) {
+                repo.index().add(name, file);
+            }
+        });
     }
 
     private Map<Id, Long> storedPacks() throws IOException {

@@ -179,14 +179,35 @@ public final class Repository implements AutoCloseable {
 
     // ---- index -------------------------------------------------------------------------------
 
-    /** Reads every index file. */
+    /**
+     * Reads the deletion marks, then every index file that no other index file supersedes (a
+     * superseded one is left behind only by a prune that was interrupted before deleting it).
+     */
     public void loadIndex() throws IOException {
+        index.condemn(Marks.load(this).keySet());
+        Map<Id, IndexFile> files = new java.util.HashMap<>();
         for (FileInfo f : backend.list(FileKind.INDEX)) {
             Id name = Id.parse(f.handle().name());
             if (!index.indexFiles().contains(name)) {
-                index.add(name, readIndexFile(f.handle()));
+                files.put(name, readIndexFile(f.handle()));
             }
         }
+        java.util.Set<Id> superseded = new java.util.HashSet<>();
+        files.values().forEach(f -> superseded.addAll(f.supersedes()));
+        files.forEach((name, file) -> {
+            if (!superseded.contains(name)) {
+                index.add(name, file);
+            }
+        });
+    }
+
+    /** Stores an index file that replaces others (written by prune); returns its name. */
+    Id writeIndex(List<IndexFile.PackEntry> packs, List<Id> supersedes) throws IOException {
+        IndexFile f = new IndexFile(packs, supersedes);
+        byte[] file = f.encode(keys.indexKey());
+        Id name = Id.sha256(file, 0, file.length);
+        backend.put(Handle.of(FileKind.INDEX, name.hex()), Payload.of(file));
+        return name;
     }
 
     IndexFile readIndexFile(Handle h) throws IOException {
@@ -242,6 +263,15 @@ public final class Repository implements AutoCloseable {
     /** A saver for new blobs; see {@link BlobSaver}. */
     public BlobSaver newBlobSaver(int threads, int compressionLevel) {
         return new BlobSaver(this, threads, compressionLevel);
+    }
+
+    /** Deletes a snapshot file (forget, or a snapshot prune rewrote). */
+    public void deleteSnapshot(Id id) throws IOException {
+        try {
+            backend.delete(Handle.of(FileKind.SNAPSHOT, id.hex()));
+        } catch (NoSuchFileException alreadyGone) {
+            // Deleted by a concurrent forget: the outcome is the same.
+        }
     }
 
     /** Reads, decrypts, decompresses and verifies one blob. */

@@ -10,7 +10,11 @@ public enum FileKind {
     PACK("data"),
     INDEX("index"),
     SNAPSHOT("snapshots"),
-    LOCK("locks");
+    LOCK("locks"),
+    /** Packs condemned by prune, waiting out the grace period before deletion. */
+    MARK("marks"),
+    /** The stored retention policy. */
+    POLICY("policy");
 
     private final String folder;
 

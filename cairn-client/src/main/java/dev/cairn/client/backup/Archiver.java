@@ -101,6 +101,7 @@ public final class Archiver {
                 Snapshot snap = new Snapshot(root, pathBytes, opts.host(), opts.user(), opts.tags(),
                         parent == null ? null : parent.snapshot(), clock.millis(), summary(), changed, unreadable);
                 Envelope env = new Envelope(start, opts.host(), group, opts.mode(), packsOf(referenced));
+                requirePacksStored(env.packs());
                 Id id = repo.saveSnapshot(env, snap);
                 commitCache(id, root, group);
                 return new BackupResult(id, snap.parent(), snap.summary(), List.copyOf(warnings),
@@ -128,6 +129,24 @@ public final class Archiver {
             packs.add(loc.pack());
         }
         return List.copyOf(packs);
+    }
+
+    /**
+     * The last guard against a prune that deleted a pack this backup reused (possible only if the
+     * backup outlived prune's grace period): never write a snapshot that names a missing pack.
+     */
+    private void requirePacksStored(List<Id> packs) throws IOException {
+        Set<Id> stored = new HashSet<>();
+        for (var f : repo.backend().list(dev.cairn.storage.FileKind.PACK)) {
+            stored.add(Id.parse(f.handle().name()));
+        }
+        for (Id p : packs) {
+            if (!stored.contains(p)) {
+                throw new dev.cairn.repository.RepositoryException("pack " + p.shortHex() + " that this backup"
+                        + " reuses was deleted by a prune while the backup ran; nothing was committed:"
+                        + " run the backup again", 1);
+            }
+        }
     }
 
     // ---- parent --------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ public enum FileType {
     PACK("CRNP", 1, "a pack file"),
     INDEX("CRNI", 1, "an index file"),
     SNAPSHOT("CRNS", 1, "a snapshot"),
-    LOCK("CRNL", 1, "a lock file");
+    LOCK("CRNL", 1, "a lock file"),
+    MARKS("CRNM", 1, "a deletion-marks file"),
+    POLICY("CRNR", 1, "a retention policy file");
 
     private final byte[] magic;
     private final int version;

@@ -1,0 +1,208 @@
+package dev.cairn.cli;
+
+import dev.cairn.format.snapshot.Snapshot;
+import dev.cairn.repository.Lock;
+import dev.cairn.repository.PolicyStore;
+import dev.cairn.repository.Repository;
+import dev.cairn.repository.StoredSnapshot;
+import dev.cairn.repository.retention.Candidate;
+import dev.cairn.repository.retention.Decision;
+import dev.cairn.repository.retention.Durations;
+import dev.cairn.repository.retention.Policy;
+import dev.cairn.repository.retention.RetentionPlanner;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "forget", description = {
+        "Remove snapshots a retention policy does not keep; add --prune to reclaim their space.",
+        "Rules are applied per group of snapshots (same host and paths by default); a snapshot is kept"
+                + " if any rule keeps it. Without --keep-* options the policy stored with --save-policy is used.",
+        "A policy that would remove every snapshot of a group is refused unless --allow-empty is given."})
+final class ForgetCommand implements Callable<Integer> {
+    @ParentCommand
+    Cairn cairn;
+
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
+    int last;
+
+    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest snapshot of each of the last N hours that have one.")
+    int hourly;
+
+    @Option(names = "--keep-daily", paramLabel = "N", description = "... of each of the last N days.")
+    int daily;
+
+    @Option(names = "--keep-weekly", paramLabel = "N", description = "... of each of the last N ISO weeks.")
+    int weekly;
+
+    @Option(names = "--keep-monthly", paramLabel = "N", description = "... of each of the last N months.")
+    int monthly;
+
+    @Option(names = "--keep-yearly", paramLabel = "N", description = "... of each of the last N years.")
+    int yearly;
+
+    @Option(names = "--keep-within", paramLabel = "DURATION",
+            description = "Keep every snapshot within DURATION of the group's newest one (e.g. 7d, 2w, 1y6m).")
+    String within;
+
+    @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep snapshots carrying TAG. Repeatable.")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--group-by", paramLabel = "FIELDS", defaultValue = "host,paths",
+            description = "Group snapshots by any of host, paths, tags (comma-separated; default ${DEFAULT-VALUE}).")
+    String groupBy;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Show what would be kept and removed, and why; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--allow-empty", description = "Allow removing every snapshot of a group.")
+    boolean allowEmpty;
+
+    @Option(names = "--save-policy", description = "Store these --keep-* rules in the repository as its policy.")
+    boolean savePolicy;
+
+    @Option(names = "--prune", description = "Run prune afterwards.")
+    boolean prune;
+
+    @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "10",
+            description = "With --prune: compact packs with more than PERCENT unused space (default ${DEFAULT-VALUE}).")
+    double maxUnused;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "24h",
+            description = "With --prune: how long marked packs wait before deletion (default ${DEFAULT-VALUE}).")
+    String grace;
+
+    @Option(names = "--json", description = "Print the decisions as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Repository repo = cairn.open()) {
+            Policy policy = policy(repo);
+            List<StoredSnapshot> all = repo.snapshots();
+            Map<String, List<Decision>> plan = RetentionPlanner.plan(candidates(repo, all), policy, cairn.zone);
+            List<String> emptied = plan.entrySet().stream()
+                    .filter(e -> e.getValue().stream().noneMatch(Decision::keep)).map(Map.Entry::getKey).toList();
+            print(plan, policy);
+            if (!emptied.isEmpty() && !allowEmpty) {
+                throw new Cairn.UserError("refusing to remove every snapshot of " + String.join(", ", emptied)
+                        + " (a typo in a tag or rule?); nothing was removed. Use --allow-empty if you mean it");
+            }
+            Set<dev.cairn.format.Id> removing = new java.util.HashSet<>();
+            plan.values().forEach(ds -> ds.stream().filter(d -> !d.keep()).forEach(d -> removing.add(d.snapshot().id())));
+            if (!dryRun) {
+                remove(repo, removing);
+                cairn.info("removed " + removing.size() + " snapshot(s)"
+                        + (prune ? "" : "; run 'cairn prune' to reclaim their space"));
+            }
+            return prune ? PruneCommand.run(cairn, repo, maxUnused, grace, dryRun, json, removing) : Cairn.OK;
+        }
+    }
+
+    private Policy policy(Repository repo) throws Exception {
+        Duration keepWithin = within == null ? null : Durations.parse(within);
+        Policy fromFlags = new Policy(last, hourly, daily, weekly, monthly, yearly, keepWithin, new TreeSet<>(tags));
+        PolicyStore store = new PolicyStore(repo);
+        if (!fromFlags.isEmpty()) {
+            if (savePolicy) {
+                store.save(fromFlags);
+                cairn.info("stored policy: " + fromFlags.describe());
+            }
+            return fromFlags;
+        }
+        if (savePolicy) {
+            throw new Cairn.UserError("--save-policy needs --keep-* rules to store");
+        }
+        if (!repo.canRead()) {
+            throw new Cairn.UserError("give --keep-* rules: a write-only key cannot read the stored policy");
+        }
+        Policy stored = store.load().orElseThrow(() -> new Cairn.UserError(
+                "no --keep-* rules given and no policy stored (store one with --save-policy)"));
+        cairn.info("using the stored policy: " + stored.describe());
+        return stored;
+    }
+
+    private List<Candidate> candidates(Repository repo, List<StoredSnapshot> all) {
+        Set<String> fields = new LinkedHashSet<>(List.of(groupBy.toLowerCase().split("\\s*,\\s*")));
+        fields.removeIf(String::isBlank);
+        for (String f : fields) {
+            if (!Set.of("host", "paths", "tags").contains(f)) {
+                throw new Cairn.UserError("--group-by takes host, paths and tags, not '" + f + "'");
+            }
+        }
+        if (!repo.canRead() && (!tags.isEmpty() || fields.contains("tags"))) {
+            throw new Cairn.UserError("a write-only key cannot see tags: use a full key for --keep-tag or --group-by tags");
+        }
+        List<Candidate> out = new ArrayList<>();
+        for (StoredSnapshot s : all) {
+            Snapshot snap = s.snapshot();
+            Set<String> snapTags = snap == null ? Set.of() : new TreeSet<>(snap.tags());
+            out.add(new Candidate(s.id(), Instant.ofEpochMilli(s.envelope().timeMillis()), group(s, fields), snapTags));
+        }
+        return out;
+    }
+
+    private static String group(StoredSnapshot s, Set<String> fields) {
+        List<String> parts = new ArrayList<>();
+        if (fields.contains("host")) {
+            parts.add("host " + s.envelope().host());
+        }
+        if (fields.contains("paths")) {
+            parts.add(s.snapshot() == null ? "paths #" + s.envelope().group().shortHex()
+                    : "paths " + String.join(" ", s.snapshot().pathStrings()));
+        }
+        if (fields.contains("tags") && s.snapshot() != null) {
+            parts.add("tags [" + String.join(",", new TreeSet<>(s.snapshot().tags())) + "]");
+        }
+        return parts.isEmpty() ? "all snapshots" : String.join(", ", parts);
+    }
+
+    private void print(Map<String, List<Decision>> plan, Policy policy) {
+        if (json) {
+            List<Object> groups = new ArrayList<>();
+            plan.forEach((g, ds) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("group", g);
+                m.put("keep", ds.stream().filter(Decision::keep).map(d -> row(d)).toList());
+                m.put("remove", ds.stream().filter(d -> !d.keep()).map(d -> row(d)).toList());
+                groups.add(m);
+            });
+            cairn.out.println(Json.write(Map.of("policy", policy.describe(), "dry_run", dryRun, "groups", groups)));
+            return;
+        }
+        plan.forEach((g, ds) -> {
+            long kept = ds.stream().filter(Decision::keep).count();
+            cairn.out.printf("%s: keep %d, remove %d%n", g, kept, ds.size() - kept);
+            for (Decision d : ds) {
+                cairn.out.printf("  %-6s %s  %s  %s%n", d.keep() ? "keep" : "remove", d.snapshot().id().shortHex(),
+                        SnapshotsCommand.time(d.snapshot().time().toEpochMilli()), String.join(", ", d.reasons()));
+            }
+        });
+    }
+
+    private static Map<String, Object> row(Decision d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.snapshot().id().hex());
+        m.put("time", d.snapshot().time().toString());
+        m.put("reasons", d.reasons());
+        return m;
+    }
+
+    private void remove(Repository repo, Set<dev.cairn.format.Id> ids) throws Exception {
+        try (Lock lock = Lock.acquire(repo, false, "forget (pid " + ProcessHandle.current().pid() + ")")) {
+            for (dev.cairn.format.Id id : ids) {
+                repo.deleteSnapshot(id);
+            }
+        }
+    }
+}
