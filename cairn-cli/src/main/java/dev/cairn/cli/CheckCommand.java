@@ -14,14 +14,19 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "check", description = {
         "Verify the repository's structure: index, packs, snapshots and trees.",
-        "With --read-data, also read every pack and verify every byte; damaged packs are named with the"
-                + " snapshots and files they affect. Exit code 1 when anything is wrong."})
+        "With --read-data, also read every pack and verify every byte (--read-data-subset: part of them);"
+                + " damaged packs are named with the snapshots and files they affect. Exit code 1 when anything is wrong."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Cairn cairn;
 
     @Option(names = "--read-data", description = "Read and verify all stored data (slow: reads everything).")
     boolean readData;
+
+    @Option(names = "--read-data-subset", paramLabel = "N/M|N%",
+            description = "Read and verify part of the data: N/M reads group N of M (run 1/7 ... 7/7 on"
+                    + " successive days to cover everything), N% a random N percent of the packs.")
+    String subset;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -34,7 +39,7 @@ final class CheckCommand implements Callable<Integer> {
                 if (!json) {
                     cairn.info(line);
                 }
-            }).check(readData);
+            }).check(dataSubset());
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", r.ok());
@@ -50,6 +55,20 @@ final class CheckCommand implements Callable<Integer> {
                 print(r, repo.canRead());
             }
             return r.ok() ? Cairn.OK : Cairn.ERROR;
+        }
+    }
+
+    private Checker.DataSubset dataSubset() {
+        if (subset == null) {
+            return readData ? Checker.DataSubset.ALL : Checker.DataSubset.NONE;
+        }
+        if (readData) {
+            throw new Cairn.UserError("give either --read-data or --read-data-subset, not both");
+        }
+        try {
+            return Checker.DataSubset.parse(subset);
+        } catch (IllegalArgumentException e) {
+            throw new Cairn.UserError(e.getMessage());
         }
     }
 

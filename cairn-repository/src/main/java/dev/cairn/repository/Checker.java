@@ -38,16 +38,64 @@ public final class Checker {
     }
 
     public CheckReport check(boolean readData) throws IOException {
+        return check(readData ? DataSubset.ALL : DataSubset.NONE);
+    }
+
+    /**
+     * Which packs {@code --read-data-subset} reads: all, none, group {@code n} of {@code m} (by
+     * the first byte of the pack name, so {@code 1/7} … {@code 7/7} on seven days cover everything),
+     * or a random {@code percent}.
+     */
+    public record DataSubset(int n, int m, double percent) {
+        public static final DataSubset ALL = new DataSubset(1, 1, 0);
+        public static final DataSubset NONE = new DataSubset(0, 0, 0);
+
+        /** Parses {@code N/M} or {@code N%}. */
+        public static DataSubset parse(String s) {
+            try {
+                if (s.endsWith("%")) {
+                    double p = Double.parseDouble(s.substring(0, s.length() - 1));
+                    if (p > 0 && p <= 100) {
+                        return new DataSubset(0, 0, p);
+                    }
+                } else if (s.contains("/")) {
+                    int n = Integer.parseInt(s.substring(0, s.indexOf('/')));
+                    int m = Integer.parseInt(s.substring(s.indexOf('/') + 1));
+                    if (m >= 1 && m <= 256 && n >= 1 && n <= m) {
+                        return new DataSubset(n, m, 0);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("a data subset is N/M (1 <= N <= M <= 256) or N% (0 < N <= 100), not '" + s + "'");
+        }
+
+        List<Id> select(List<Id> packs) {
+            if (percent > 0) {
+                List<Id> shuffled = new ArrayList<>(packs);
+                java.util.Collections.shuffle(shuffled, new java.security.SecureRandom());
+                return shuffled.subList(0, (int) Math.ceil(packs.size() * percent / 100));
+            }
+            if (m == 0) {
+                return List.of();
+            }
+            return packs.stream().filter(p -> (p.bytes()[0] & 0xff) % m == n - 1).toList();
+        }
+    }
+
+    public CheckReport check(DataSubset subset) throws IOException {
         loadIndex();
         Map<Id, Long> stored = storedPacks();
         checkIndexedPacks(stored);
         int orphans = (int) stored.keySet().stream().filter(p -> !repo.index().hasPack(p)).count();
         long bytesRead = 0;
         int packsRead = 0;
-        if (readData) {
-            progress.accept("reading all data in " + stored.size() + " packs");
-            for (Map.Entry<Id, Long> p : stored.entrySet()) {
-                bytesRead += readPack(p.getKey());
+        List<Id> toRead = subset.select(List.copyOf(stored.keySet()));
+        if (!toRead.isEmpty()) {
+            progress.accept("reading and verifying " + toRead.size() + " of " + stored.size() + " packs");
+            for (Id p : toRead) {
+                bytesRead += readPack(p);
                 packsRead++;
             }
         }
