@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code cairn} command: global options, shared plumbing, and the exit-code contract. */
-@Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = Cairn.Version.class,
+@Command(name = "cairn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Cairn.Version.class,
         description = {"Encrypted, deduplicating backups.", ""},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, CheckCommand.class, KeyCommand.class, ForgetCommand.class, PruneCommand.class,

@@ -121,6 +121,16 @@ class CliTest {
         assertThat(r.out()).contains("locked").contains("wrong password").contains("CAIRN_REPOSITORY");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"init", "backup", "snapshots", "ls", "restore", "check",
+            "forget", "prune", "verify", "diff", "find", "stats", "key"})
+    void help_everySubcommand_printsUsageAndExitsZero(String command) {
+        Result r = cli.run(command, "--help");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: cairn " + command);
+    }
+
     // ---- JSON --------------------------------------------------------------------------------------
 
     @Test
