@@ -66,7 +66,7 @@ final class StatsCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "compression ratio:  %.2fx", r.compressionRatio()),
                 String.format("blobs:              %d data, %d tree", r.dataBlobs(), r.treeBlobs()),
                 String.format("unreferenced:       %s in %d blobs%s", Units.bytes(r.unreferencedBytes()),
-                        r.unreferencedBlobs(), r.unreferencedBlobs() > 0 ? " (prune removes them)" : ""))
+                        r.unreferencedBlobs(), r.unreferencedBlobs() > 0 ? " (prune frees them, once their packs are more than --max-unused unused)" : ""))
                 + (r.missingBlobs() > 0 ? System.lineSeparator() + "MISSING:            " + r.missingBlobs()
                         + " referenced blobs are not in the index: run 'cairn check'" : "");
     }
