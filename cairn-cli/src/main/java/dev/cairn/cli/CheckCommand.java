@@ -25,7 +25,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--read-data-subset", paramLabel = "N/M|N%",
             description = "Read and verify part of the data: N/M reads group N of M (run 1/7 ... 7/7 on"
-                    + " successive days to cover everything), N% a random N percent of the packs.")
+                    + " successive days to cover everything), N%% a random N percent of the packs.")
     String subset;
 
     @Option(names = "--json", description = "Print the report as JSON.")

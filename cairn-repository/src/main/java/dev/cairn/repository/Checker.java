@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -195,13 +196,19 @@ public final class Checker {
                 StoredSnapshot s = repo.readSnapshot(Id.parse(f.handle().name()));
                 checkEnvelopePacks(s);
                 if (s.snapshot() != null) {
-                    Set<Id> packs = new HashSet<>();
-                    walk(s.snapshot().tree(), "", packs, new HashSet<>(), null);
-                    for (Id p : packs) {
-                        if (!s.envelope().packs().contains(p)) {
-                            problem("snapshots/" + s.id().hex(), "envelope does not name pack " + p.shortHex()
-                                    + " that the snapshot uses");
+                    Set<Id> blobs = new HashSet<>();
+                    walk(s.snapshot().tree(), "", blobs, new HashSet<>(), null);
+                    // A blob stored in several packs is covered by any of them the envelope names.
+                    Set<Id> unnamed = new TreeSet<>();
+                    for (Id b : blobs) {
+                        List<BlobLocation> where = repo.index().locations(b);
+                        if (where.stream().noneMatch(l -> s.envelope().packs().contains(l.pack()))) {
+                            unnamed.add(where.get(0).pack());
                         }
+                    }
+                    for (Id p : unnamed) {
+                        problem("snapshots/" + s.id().hex(), "envelope does not name pack " + p.shortHex()
+                                + " that the snapshot uses");
                     }
                 }
             } catch (IOException e) {
@@ -220,10 +227,10 @@ public final class Checker {
     }
 
     /**
-     * Walks a tree, checking every blob is indexed; collects the packs used and, when
+     * Walks a tree, checking every blob is indexed; collects the indexed blobs used and, when
      * {@code onFile} is given, reports each file whose content lives in a damaged pack.
      */
-    private void walk(Id treeId, String path, Set<Id> packs, Set<Id> seenTrees, Consumer<String> onDamaged) {
+    private void walk(Id treeId, String path, Set<Id> blobs, Set<Id> seenTrees, Consumer<String> onDamaged) {
         if (!seenTrees.add(treeId)) {
             return;
         }
@@ -232,7 +239,7 @@ public final class Checker {
             problem("tree " + treeId.shortHex() + " (" + display(path) + ")", "tree blob is missing from the index");
             return;
         }
-        packs.add(loc.pack());
+        blobs.add(treeId);
         Tree tree;
         try {
             tree = repo.loadTree(treeId);
@@ -247,7 +254,7 @@ public final class Checker {
         for (Node node : tree.nodes()) {
             String child = path + "/" + node.displayName();
             if (node.isDirectory()) {
-                walk(node.subtree(), child, packs, seenTrees, onDamaged);
+                walk(node.subtree(), child, blobs, seenTrees, onDamaged);
             }
             for (Id blob : node.content()) {
                 BlobLocation b = repo.index().lookup(blob);
@@ -257,7 +264,7 @@ public final class Checker {
                     }
                     continue;
                 }
-                packs.add(b.pack());
+                blobs.add(blob);
                 if (onDamaged != null && (badPacks.contains(b.pack()) || badBlobs.contains(blob))) {
                     onDamaged.accept(display(child));
                     break;

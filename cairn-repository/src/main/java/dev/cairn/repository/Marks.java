@@ -34,8 +34,9 @@ final class Marks {
             try {
                 decode(repo.backend().readAll(f.handle()), f.handle().toString())
                         .forEach((pack, time) -> out.merge(pack, time, Math::min));
-            } catch (NoSuchFileException | CorruptDataException gone) {
-                // Replaced meanwhile, or damaged: marks are advisory, prune recomputes safety itself.
+            } catch (NoSuchFileException | CorruptDataException | dev.cairn.format.UnsupportedVersionException e) {
+                // Replaced meanwhile, damaged, or from a newer Cairn: marks are advisory, and prune
+                // recomputes what is safe to delete itself, so ignoring one only costs re-uploads.
             }
         }
         return out;

@@ -3,6 +3,8 @@ package dev.cairn.repository;
 import dev.cairn.format.Id;
 import dev.cairn.format.index.IndexFile;
 import dev.cairn.format.pack.BlobEntry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,8 @@ public final class MasterIndex {
     private final Map<Id, Long> packs = new ConcurrentHashMap<>();
     private final Set<Id> indexFiles = ConcurrentHashMap.newKeySet();
     private final Set<Id> condemned = ConcurrentHashMap.newKeySet();
+    /** The locations not chosen for blobs stored in more than one pack; usually empty. */
+    private final Map<Id, Set<BlobLocation>> others = new ConcurrentHashMap<>();
 
     void add(Id indexFile, IndexFile file) {
         if (indexFile != null) {
@@ -27,8 +31,18 @@ public final class MasterIndex {
     void addPack(IndexFile.PackEntry p) {
         for (BlobEntry b : p.blobs()) {
             BlobLocation here = new BlobLocation(p.pack(), b);
-            // Prefer a location in a pack prune has not condemned.
-            blobs.merge(b.id(), here, (old, now) -> condemned.contains(old.pack()) && !condemned.contains(now.pack()) ? now : old);
+            // Prefer a location in a pack prune has not condemned; remember the other one.
+            blobs.compute(b.id(), (id, old) -> {
+                if (old == null) {
+                    return here;
+                }
+                BlobLocation chosen = condemned.contains(old.pack()) && !condemned.contains(here.pack()) ? here : old;
+                BlobLocation other = chosen == here ? old : here;
+                if (!other.pack().equals(chosen.pack())) {
+                    others.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(other);
+                }
+                return chosen;
+            });
         }
         packs.put(p.pack(), p.size());
     }
@@ -56,6 +70,26 @@ public final class MasterIndex {
 
     public BlobLocation lookup(Id blob) {
         return blobs.get(blob);
+    }
+
+    /**
+     * Every indexed location of a blob: the one reads resolve it to first, then the copies in other
+     * packs (left by racing backups or by a prune interrupted after copying live blobs). Empty if
+     * the blob is not indexed.
+     */
+    public List<BlobLocation> locations(Id blob) {
+        BlobLocation first = blobs.get(blob);
+        if (first == null) {
+            return List.of();
+        }
+        Set<BlobLocation> more = others.get(blob);
+        if (more == null) {
+            return List.of(first);
+        }
+        List<BlobLocation> all = new ArrayList<>();
+        all.add(first);
+        more.stream().filter(l -> !l.pack().equals(first.pack())).distinct().forEach(all::add);
+        return all;
     }
 
     public boolean hasPack(Id pack) {

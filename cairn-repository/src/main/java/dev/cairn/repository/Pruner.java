@@ -88,6 +88,10 @@ public final class Pruner {
         final List<StoredSnapshot> snapshots = new ArrayList<>();
         final List<StoredSnapshot> duplicates = new ArrayList<>();
         final Map<Id, Long> usedBytes = new HashMap<>();
+        /** Bytes of the blobs each pack holds, as the index lists them (the rest is pack overhead). */
+        final Map<Id, Long> blobBytes = new HashMap<>();
+        /** The index files there were before this prune loaded the index. */
+        final Set<Id> indexFiles = new HashSet<>();
         final List<String> notes = new ArrayList<>();
         final long now;
 
@@ -96,6 +100,8 @@ public final class Pruner {
             this.exclusive = exclusive;
             this.now = repo.clock().millis();
             progress.accept("loading index and snapshots");
+            // Listed before loading: an index file a running backup writes later is not superseded.
+            repo.backend().list(FileKind.INDEX).forEach(f -> indexFiles.add(Id.parse(f.handle().name())));
             repo.loadIndex();
             this.marks = Marks.load(repo);
             for (FileInfo f : repo.backend().list(FileKind.PACK)) {
@@ -166,6 +172,8 @@ public final class Pruner {
                 BlobLocation loc = repo.index().lookup(blob);
                 usedBytes.merge(loc.pack(), (long) loc.entry().length(), Long::sum);
             }
+            repo.index().forEach((blob, first) -> repo.index().locations(blob)
+                    .forEach(loc -> blobBytes.merge(loc.pack(), (long) loc.entry().length(), Long::sum)));
         }
 
         private void walk(Id tree, Set<Id> used, Set<Id> seenTrees) throws IOException {
@@ -214,7 +222,8 @@ public final class Pruner {
                     } else {
                         mark.add(pack);
                     }
-                } else if (repo.canRead() && exclusive && (size - used) > opts.maxUnused() * size) {
+                } else if (repo.canRead() && exclusive
+                        && blobBytes.getOrDefault(pack, 0L) - used > opts.maxUnused() * size) {
                     repack.add(pack);
                     repacked += used;
                     freed += size;
@@ -314,9 +323,12 @@ public final class Pruner {
         private void replaceIndex(Set<Id> going) throws IOException {
             progress.accept("rewriting the index");
             Map<Id, List<BlobEntry>> entries = new TreeMap<>();
-            repo.index().forEach((blob, loc) -> {
-                if (!going.contains(loc.pack())) {
-                    entries.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.entry());
+            // Every copy in a pack that stays: a snapshot's envelope may name any pack holding its blob.
+            repo.index().forEach((blob, first) -> {
+                for (BlobLocation loc : repo.index().locations(blob)) {
+                    if (!going.contains(loc.pack())) {
+                        entries.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.entry());
+                    }
                 }
             });
             List<IndexFile.PackEntry> packs = new ArrayList<>();
@@ -324,7 +336,11 @@ public final class Pruner {
                 Long size = repo.index().packs().get(e.getKey());
                 packs.add(new IndexFile.PackEntry(e.getKey(), size, e.getValue()));
             }
-            List<FileInfo> old = repo.backend().list(FileKind.INDEX);
+            // Only index files whose contents this prune knows: not one a running backup wrote since.
+            List<FileInfo> old = repo.backend().list(FileKind.INDEX).stream().filter(f -> {
+                Id name = Id.parse(f.handle().name());
+                return indexFiles.contains(name) || repo.index().indexFiles().contains(name);
+            }).toList();
             List<Id> supersedes = old.stream().map(f -> Id.parse(f.handle().name())).toList();
             Id fresh = repo.writeIndex(packs, supersedes);
             for (FileInfo f : old) {
