@@ -29,9 +29,9 @@ import java.util.function.Consumer;
 public final class Checker {
     private final Repository repo;
     private final Consumer<String> progress;
-    private final List<CheckReport.Problem> problems = new ArrayList<>();
-    private final Set<Id> badPacks = new HashSet<>();
-    private final Set<Id> badBlobs = new HashSet<>();
+    private final List<CheckReport.Problem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Set<Id> badPacks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Id> badBlobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Checker(Repository repo, Consumer<String> progress) {
         this.repo = repo;
@@ -95,10 +95,8 @@ public final class Checker {
         List<Id> toRead = subset.select(List.copyOf(stored.keySet()));
         if (!toRead.isEmpty()) {
             progress.accept("reading and verifying " + toRead.size() + " of " + stored.size() + " packs");
-            for (Id p : toRead) {
-                bytesRead += readPack(p);
-                packsRead++;
-            }
+            bytesRead = readPacks(toRead);
+            packsRead = toRead.size();
         }
         int snapshots = checkSnapshots();
         return new CheckReport(List.copyOf(problems), snapshots, stored.size(), orphans, packsRead, bytesRead,
@@ -149,6 +147,43 @@ public final class Checker {
                 badPacks.add(pack);
             }
         });
+    }
+
+    /** Verifies packs on every core; at most two packs per thread are in memory at once. */
+    private long readPacks(List<Id> packs) throws IOException {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cairn-check");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2 * threads);
+        try {
+            List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+            for (Id p : packs) {
+                slots.acquireUninterruptibly();
+                pending.add(pool.submit(() -> {
+                    try {
+                        total.addAndGet(readPack(p));
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : pending) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("check interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+        return total.get();
     }
 
     /** Reads one whole pack and verifies it; returns the bytes read. */

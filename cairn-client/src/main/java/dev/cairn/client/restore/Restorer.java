@@ -44,20 +44,79 @@ public final class Restorer {
     private final Repository repo;
     private final MetadataWriter metadata;
     private final Progress progress;
+    private final int threads;
     private final List<PathMatcher> includes = new ArrayList<>();
-    private final List<String> warnings = new ArrayList<>();
-    private final List<String> failures = new ArrayList<>();
+    private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Path> hardlinks = new HashMap<>();
-    private final Set<Id> zeroBlobs = new HashSet<>();
-    private long files;
-    private long complete;
+    /** Second and later names of a hardlinked file, linked once every file is written. */
+    private final List<Path[]> pendingLinks = new ArrayList<>();
+    /** Directories whose metadata is applied last, deepest first, so writing inside them cannot undo it. */
+    private final List<Object[]> pendingDirs = new ArrayList<>();
+    private final Set<Id> zeroBlobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong complete = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     private long dirs;
-    private long bytes;
+    private FileWriters writers;
 
     public Restorer(Repository repo, MetadataWriter metadata, Progress progress) {
+        this(repo, metadata, progress, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param threads files written at once; each decrypts and decompresses on its own thread */
+    public Restorer(Repository repo, MetadataWriter metadata, Progress progress, int threads) {
         this.repo = repo;
         this.metadata = metadata;
         this.progress = progress;
+        this.threads = threads;
+    }
+
+    /** Runs file writes on a bounded pool: at most two per thread wait, so memory stays flat. */
+    private static final class FileWriters implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService pool;
+        private final java.util.concurrent.Semaphore slots;
+        private final int capacity;
+
+        FileWriters(int threads) {
+            capacity = 2 * threads;
+            slots = new java.util.concurrent.Semaphore(capacity);
+            pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "cairn-restore");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void submit(Runnable task) throws IOException {
+            acquire(1);
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+
+        void drain() throws IOException {
+            acquire(capacity);
+            slots.release(capacity);
+        }
+
+        private void acquire(int n) throws IOException {
+            try {
+                slots.acquire(n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("restore interrupted");
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 
     /**
@@ -75,8 +134,29 @@ public final class Restorer {
         Files.createDirectories(target);
         Dir root = new Dir(null, target.toAbsolutePath().normalize(), null, "");
         root.created = true;
-        restoreTree(snap.snapshot().tree(), root, includes.isEmpty());
-        return new RestoreResult(files, complete, dirs, bytes, List.copyOf(warnings), List.copyOf(failures));
+        try (FileWriters w = new FileWriters(threads)) {
+            writers = w;
+            restoreTree(snap.snapshot().tree(), root, includes.isEmpty());
+            w.drain();
+        }
+        finishLinks();
+        for (int i = pendingDirs.size() - 1; i >= 0; i--) {
+            warnings.addAll(metadata.apply((Path) pendingDirs.get(i)[0], (Node) pendingDirs.get(i)[1]));
+        }
+        return new RestoreResult(files.get(), complete.get(), dirs, bytes.get(), List.copyOf(warnings),
+                List.copyOf(failures));
+    }
+
+    private void finishLinks() {
+        for (Path[] link : pendingLinks) {
+            try {
+                clear(link[0]);
+                Files.createLink(link[0], link[1]);
+                files.incrementAndGet();
+            } catch (IOException e) {
+                failures.add(link[0] + ": could not link to " + link[1] + " (" + e.getMessage() + ")");
+            }
+        }
     }
 
     /** A directory on the target side, created only once something inside it is restored. */
@@ -127,9 +207,11 @@ public final class Restorer {
                 if (in) {
                     child.ensure();
                 }
+                int mark = pendingDirs.size();
                 restoreTree(node.subtree(), child, in);
                 if (child.created) {
-                    warnings.addAll(metadata.apply(path, node));
+                    // Parents before children in this list; applied in reverse, children first.
+                    pendingDirs.add(mark, new Object[] {path, node});
                 }
             } else if (in) {
                 dir.ensure();
@@ -150,20 +232,19 @@ public final class Restorer {
 
     private void restoreEntry(Path path, Node node, String snapPath) throws IOException {
         progress.addFile(snapPath, 0);
+        if (node.type() == NodeType.FILE) {
+            restoreFile(path, node, snapPath);
+            return;
+        }
         try {
-            switch (node.type()) {
-                case FILE -> restoreFile(path, node, snapPath);
-                case SYMLINK -> {
-                    clear(path);
-                    Files.createSymbolicLink(path, RawNames.path(path.getFileSystem(), node.linkTarget()));
-                    files++;
-                }
-                default -> {
-                    clear(path);
-                    SpecialFiles.create(path, node).ifPresentOrElse(warnings::add, () -> files++);
-                    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                        return;
-                    }
+            clear(path);
+            if (node.type() == NodeType.SYMLINK) {
+                Files.createSymbolicLink(path, RawNames.path(path.getFileSystem(), node.linkTarget()));
+                files.incrementAndGet();
+            } else {
+                SpecialFiles.create(path, node).ifPresentOrElse(warnings::add, files::incrementAndGet);
+                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    return;
                 }
             }
             warnings.addAll(metadata.apply(path, node));
@@ -180,25 +261,31 @@ public final class Restorer {
         Files.deleteIfExists(path);
     }
 
+    /** Queues the file's content; a later name of a hardlinked file is linked at the end instead. */
     private void restoreFile(Path path, Node node, String snapPath) throws IOException {
         String linkKey = node.links() > 1 ? node.device() + ":" + node.inode() : null;
         Path first = linkKey == null ? null : hardlinks.get(linkKey);
         if (first != null) {
-            clear(path);
-            Files.createLink(path, first);
-            files++;
+            pendingLinks.add(new Path[] {path, first});
             return;
-        }
-        if (alreadyComplete(path, node)) {
-            complete++;
-            progress.addBytes(node.size());
-        } else {
-            writeContent(path, node, snapPath);
-            files++;
         }
         if (linkKey != null) {
             hardlinks.put(linkKey, path);
         }
+        writers.submit(() -> {
+            try {
+                if (alreadyComplete(path, node)) {
+                    complete.incrementAndGet();
+                    progress.addBytes(node.size());
+                } else {
+                    writeContent(path, node, snapPath);
+                    files.incrementAndGet();
+                }
+                warnings.addAll(metadata.apply(path, node));
+            } catch (IOException | RuntimeException e) {
+                failures.add(snapPath + ": " + e.getMessage());
+            }
+        });
     }
 
     private void writeContent(Path path, Node node, String snapPath) throws IOException {
@@ -243,7 +330,7 @@ public final class Restorer {
                 ch.write(buf, pos + buf.position());
             }
         }
-        bytes += len;
+        bytes.addAndGet(len);
         progress.addBytes(len);
         return len;
     }
