@@ -2,7 +2,6 @@ package dev.cairn.repository;
 
 import dev.cairn.format.Id;
 import dev.cairn.format.index.IndexFile;
-import dev.cairn.format.pack.BlobEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The union of all index files: blob id to location, and the packs they describe. Thread-safe.
  * When a blob is stored twice (two backups racing), the first location seen wins; both are valid.
+ * Blob locations live in a {@link BlobTable}, about 46 bytes a blob.
  */
 public final class MasterIndex {
-    private final Map<Id, BlobLocation> blobs = new ConcurrentHashMap<>();
+    private final BlobTable blobs = new BlobTable();
     private final Map<Id, Long> packs = new ConcurrentHashMap<>();
     private final Set<Id> indexFiles = ConcurrentHashMap.newKeySet();
     private final Set<Id> condemned = ConcurrentHashMap.newKeySet();
@@ -29,21 +29,15 @@ public final class MasterIndex {
     }
 
     void addPack(IndexFile.PackEntry p) {
-        for (BlobEntry b : p.blobs()) {
-            BlobLocation here = new BlobLocation(p.pack(), b);
-            // Prefer a location in a pack prune has not condemned; remember the other one.
-            blobs.compute(b.id(), (id, old) -> {
-                if (old == null) {
-                    return here;
-                }
-                BlobLocation chosen = condemned.contains(old.pack()) && !condemned.contains(here.pack()) ? here : old;
-                BlobLocation other = chosen == here ? old : here;
-                if (!other.pack().equals(chosen.pack())) {
-                    others.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(other);
-                }
-                return chosen;
-            });
-        }
+        // Prefer a location in a pack prune has not condemned; remember the other one.
+        blobs.putAll(p.pack(), p.blobs(), (old, here) -> {
+            BlobLocation chosen = condemned.contains(old.pack()) && !condemned.contains(here.pack()) ? here : old;
+            BlobLocation other = chosen == here ? old : here;
+            if (!other.pack().equals(chosen.pack())) {
+                others.computeIfAbsent(here.entry().id(), k -> ConcurrentHashMap.newKeySet()).add(other);
+            }
+            return chosen;
+        });
         packs.put(p.pack(), p.size());
     }
 
@@ -52,8 +46,11 @@ public final class MasterIndex {
      * is not condemned by prune (a condemned pack may be deleted once its grace period ends).
      */
     public boolean contains(Id blob) {
-        BlobLocation loc = blobs.get(blob);
-        return loc != null && !condemned.contains(loc.pack());
+        if (condemned.isEmpty()) {
+            return blobs.contains(blob);
+        }
+        Id pack = blobs.packOf(blob);
+        return pack != null && !condemned.contains(pack);
     }
 
     /**
