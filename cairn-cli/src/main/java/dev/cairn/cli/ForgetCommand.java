@@ -7,7 +7,6 @@ import dev.cairn.repository.Repository;
 import dev.cairn.repository.StoredSnapshot;
 import dev.cairn.repository.retention.Candidate;
 import dev.cairn.repository.retention.Decision;
-import dev.cairn.repository.retention.Durations;
 import dev.cairn.repository.retention.Policy;
 import dev.cairn.repository.retention.RetentionPlanner;
 import java.time.Duration;
@@ -51,9 +50,9 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--keep-yearly", paramLabel = "N", description = "... of each of the last N years.")
     int yearly;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION",
+    @Option(names = "--keep-within", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Keep every snapshot within DURATION of the group's newest one (e.g. 7d, 2w, 1y6m).")
-    String within;
+    Duration within;
 
     @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep snapshots carrying TAG. Repeatable.")
     List<String> tags = new ArrayList<>();
@@ -74,13 +73,8 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--prune", description = "Run prune afterwards.")
     boolean prune;
 
-    @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "10",
-            description = "With --prune: compact packs with more than PERCENT unused space (default ${DEFAULT-VALUE}).")
-    double maxUnused;
-
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "24h",
-            description = "With --prune: how long marked packs wait before deletion (default ${DEFAULT-VALUE}).")
-    String grace;
+    @picocli.CommandLine.Mixin
+    PruneOptions pruneOptions = new PruneOptions();
 
     @Option(names = "--json", description = "Print the decisions as JSON.")
     boolean json;
@@ -105,13 +99,12 @@ final class ForgetCommand implements Callable<Integer> {
                 cairn.info("removed " + removing.size() + " snapshot(s)"
                         + (prune ? "" : "; run 'cairn prune' to reclaim their space"));
             }
-            return prune ? PruneCommand.run(cairn, repo, maxUnused, grace, dryRun, json, removing) : Cairn.OK;
+            return prune ? PruneCommand.run(cairn, repo, pruneOptions, dryRun, json, removing) : Cairn.OK;
         }
     }
 
     private Policy policy(Repository repo) throws Exception {
-        Duration keepWithin = within == null ? null : Durations.parse(within);
-        Policy fromFlags = new Policy(last, hourly, daily, weekly, monthly, yearly, keepWithin, new TreeSet<>(tags));
+        Policy fromFlags = new Policy(last, hourly, daily, weekly, monthly, yearly, within, new TreeSet<>(tags));
         PolicyStore store = new PolicyStore(repo);
         if (!fromFlags.isEmpty()) {
             if (savePolicy) {

@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.repository.PrunePlan;
 import dev.cairn.repository.Pruner;
 import dev.cairn.repository.Repository;
-import dev.cairn.repository.retention.Durations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,13 +19,8 @@ final class PruneCommand implements Callable<Integer> {
     @ParentCommand
     Cairn cairn;
 
-    @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "10",
-            description = "Compact packs with more than PERCENT unused space (default ${DEFAULT-VALUE}).")
-    double maxUnused;
-
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "24h",
-            description = "How long a marked pack must stay unused before it is deleted (default ${DEFAULT-VALUE}).")
-    String grace;
+    @picocli.CommandLine.Mixin
+    PruneOptions options = new PruneOptions();
 
     @Option(names = {"-n", "--dry-run"}, description = "Show what would be freed; change nothing.")
     boolean dryRun;
@@ -37,17 +31,18 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Repository repo = cairn.open()) {
-            return run(cairn, repo, maxUnused, grace, dryRun, json, java.util.Set.of());
+            return run(cairn, repo, options, dryRun, json, java.util.Set.of());
         }
     }
 
     /** Shared with {@code forget --prune}. */
-    static int run(Cairn cairn, Repository repo, double maxUnusedPercent, String grace, boolean dryRun, boolean json,
+    static int run(Cairn cairn, Repository repo, PruneOptions options, boolean dryRun, boolean json,
             java.util.Set<dev.cairn.format.Id> forgotten) throws Exception {
+        double maxUnusedPercent = options.maxUnused;
         if (maxUnusedPercent < 0 || maxUnusedPercent > 100) {
             throw new Cairn.UserError("--max-unused must be between 0 and 100");
         }
-        Pruner.Options opts = new Pruner.Options(maxUnusedPercent / 100, Durations.parse(grace), dryRun, forgotten);
+        Pruner.Options opts = new Pruner.Options(maxUnusedPercent / 100, options.grace, dryRun, forgotten);
         Pruner.Result r = new Pruner(repo, line -> {
             if (!json) {
                 cairn.info(line);

@@ -131,6 +131,16 @@ class CliTest {
         assertThat(r.out()).contains("Usage: cairn " + command);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"prune,--grace,5x", "forget,--keep-within,2q", "forget,--grace,-1d"})
+    void durationOption_typo_isAUsageErrorNamingTheValue(String command, String option, String value) {
+        Result r = cli.run(command, option, value, "--dry-run");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid value for option '" + option + "'").contains(value)
+                .doesNotContain("internal error");
+    }
+
     // ---- JSON --------------------------------------------------------------------------------------
 
     @Test
