@@ -1,6 +1,5 @@
 package dev.cairn.client.backup;
 
-import dev.cairn.format.compress.Compression;
 import dev.cairn.format.snapshot.BackupMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,18 +36,8 @@ public record BackupOptions(
         tags = List.copyOf(tags);
     }
 
-    public static BackupOptions of(List<Path> paths, String host) {
-        return new BackupOptions(paths, List.of(), false, false, List.of(), host, System.getProperty("user.name", ""),
-                BackupMode.INCREMENTAL, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                Compression.DEFAULT_LEVEL);
-    }
-
     public BackupOptions withMode(BackupMode m) {
         return new BackupOptions(paths, excludes, excludeCaches, oneFileSystem, tags, host, user, m, threads,
                 compressionLevel);
-    }
-
-    public BackupOptions withExcludes(List<String> e, boolean caches) {
-        return new BackupOptions(paths, e, caches, oneFileSystem, tags, host, user, mode, threads, compressionLevel);
     }
 }

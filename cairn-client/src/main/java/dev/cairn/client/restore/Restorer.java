@@ -52,7 +52,7 @@ public final class Restorer {
     /** Second and later names of a hardlinked file, linked once every file is written. */
     private final List<Path[]> pendingLinks = new ArrayList<>();
     /** Directories whose metadata is applied last, deepest first, so writing inside them cannot undo it. */
-    private final List<Object[]> pendingDirs = new ArrayList<>();
+    private final List<PendingDir> pendingDirs = new ArrayList<>();
     private final Set<Id> zeroBlobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong complete = new java.util.concurrent.atomic.AtomicLong();
@@ -71,6 +71,9 @@ public final class Restorer {
         this.progress = progress;
         this.threads = threads;
     }
+
+    /** A restored directory whose metadata waits until everything inside it is written. */
+    private record PendingDir(Path path, Node node) {}
 
     /** Runs file writes on a bounded pool: at most two per thread wait, so memory stays flat. */
     private static final class FileWriters implements AutoCloseable {
@@ -141,7 +144,8 @@ public final class Restorer {
         }
         finishLinks();
         for (int i = pendingDirs.size() - 1; i >= 0; i--) {
-            warnings.addAll(metadata.apply((Path) pendingDirs.get(i)[0], (Node) pendingDirs.get(i)[1]));
+            PendingDir d = pendingDirs.get(i);
+            warnings.addAll(metadata.apply(d.path(), d.node()));
         }
         return new RestoreResult(files.get(), complete.get(), dirs, bytes.get(), List.copyOf(warnings),
                 List.copyOf(failures));
@@ -211,7 +215,7 @@ public final class Restorer {
                 restoreTree(node.subtree(), child, in);
                 if (child.created) {
                     // Parents before children in this list; applied in reverse, children first.
-                    pendingDirs.add(mark, new Object[] {path, node});
+                    pendingDirs.add(mark, new PendingDir(path, node));
                 }
             } else if (in) {
                 dir.ensure();
