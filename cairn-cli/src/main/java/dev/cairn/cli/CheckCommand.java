@@ -46,6 +46,9 @@ final class CheckCommand implements Callable<Integer> {
                 m.put("snapshots", r.snapshots());
                 m.put("packs", r.packs());
                 m.put("orphan_packs", r.orphanPacks());
+                m.put("dangling_index_entries", r.danglingEntries());
+                m.put("dangling_packs", r.danglingPacks());
+                m.put("notes", r.notes());
                 m.put("packs_read", r.packsRead());
                 m.put("bytes_read", r.bytesRead());
                 m.put("problems", r.problems().stream().map(p -> Map.of("subject", p.subject(), "message", p.message())).toList());
@@ -84,6 +87,7 @@ final class CheckCommand implements Callable<Integer> {
             cairn.info(r.orphanPacks() + " pack(s) are not indexed yet (left by an interrupted backup);"
                     + " the next backup adopts them");
         }
+        r.notes().forEach(cairn::info);
         if (!canRead) {
             cairn.info("note: this key is write-only, so snapshots and file contents were not checked");
         }

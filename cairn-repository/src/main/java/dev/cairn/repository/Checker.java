@@ -11,6 +11,7 @@ import dev.cairn.storage.Handle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,10 @@ public final class Checker {
     private final List<CheckReport.Problem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Id> badPacks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<Id> badBlobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Packs index files name that are not stored; harmless unless a snapshot needs them. */
+    private Set<Id> gone = Set.of();
+    /** The packs of {@link #gone} that some snapshot needs: those are errors. */
+    private final Set<Id> goneButNeeded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Checker(Repository repo, Consumer<String> progress) {
         this.repo = repo;
@@ -86,9 +91,12 @@ public final class Checker {
     }
 
     public CheckReport check(DataSubset subset) throws IOException {
-        loadIndex();
+        Map<Id, Integer> entries = loadIndex();
         Map<Id, Long> stored = storedPacks();
         checkIndexedPacks(stored);
+        // Reads must not trust entries whose pack is gone; whether that matters is decided by the snapshots.
+        gone = Repository.missingPacks(repo.index().packs().keySet(), stored.keySet());
+        repo.index().dropPacks(gone);
         int orphans = (int) stored.keySet().stream().filter(p -> !repo.index().hasPack(p)).count();
         long bytesRead = 0;
         int packsRead = 0;
@@ -99,16 +107,39 @@ public final class Checker {
             packsRead = toRead.size();
         }
         int snapshots = checkSnapshots();
+        int[] dangling = reportGonePacks(entries);
         return new CheckReport(List.copyOf(problems), snapshots, stored.size(), orphans, packsRead, bytesRead,
-                affected());
+                affected(), dangling[0], dangling[1]);
+    }
+
+    /**
+     * A gone pack a snapshot needs is an error; the others are only stale index entries, which a
+     * server collection leaves (it cannot rewrite the encrypted index) and the next prune drops.
+     * Returns the stale entries and their packs.
+     */
+    private int[] reportGonePacks(Map<Id, Integer> entries) {
+        int[] dangling = new int[2];
+        for (Id pack : new TreeSet<>(gone)) {
+            if (goneButNeeded.contains(pack)) {
+                problem("data/" + pack.hex(), "pack is missing: an index file names it and a snapshot needs it");
+                badPacks.add(pack);
+            } else {
+                dangling[0] += entries.getOrDefault(pack, 0);
+                dangling[1]++;
+            }
+        }
+        return dangling;
     }
 
     private void problem(String subject, String message) {
         problems.add(new CheckReport.Problem(subject, message));
     }
 
-    /** Like {@link Repository#loadIndex()}, but a damaged index file is reported, not fatal. */
-    private void loadIndex() throws IOException {
+    /**
+     * Like {@link Repository#loadIndex()}, but a damaged index file is reported, not fatal.
+     * Returns how many entries the loaded files give each pack.
+     */
+    private Map<Id, Integer> loadIndex() throws IOException {
         progress.accept("loading index");
         Map<Id, dev.cairn.format.index.IndexFile> files = new TreeMap<>();
         for (FileInfo f : repo.backend().list(FileKind.INDEX)) {
@@ -120,11 +151,14 @@ public final class Checker {
         }
         Set<Id> superseded = new HashSet<>();
         files.values().forEach(f -> superseded.addAll(f.supersedes()));
+        Map<Id, Integer> entries = new HashMap<>();
         files.forEach((name, file) -> {
             if (!superseded.contains(name)) {
                 repo.index().add(name, file);
+                file.packs().forEach(p -> entries.merge(p.pack(), p.blobs().size(), Integer::sum));
             }
         });
+        return entries;
     }
 
     private Map<Id, Long> storedPacks() throws IOException {
@@ -135,14 +169,12 @@ public final class Checker {
         return out;
     }
 
+    /** Missing packs are judged later, by whether a snapshot needs them. */
     private void checkIndexedPacks(Map<Id, Long> stored) {
         progress.accept("checking packs");
         repo.index().packs().forEach((pack, size) -> {
             Long actual = stored.get(pack);
-            if (actual == null) {
-                problem("data/" + pack.hex(), "pack is missing (an index file names it)");
-                badPacks.add(pack);
-            } else if (actual.longValue() != size) {
+            if (actual != null && actual.longValue() != size) {
                 problem("data/" + pack.hex(), "pack has " + actual + " bytes, the index says " + size);
                 badPacks.add(pack);
             }
@@ -255,7 +287,9 @@ public final class Checker {
 
     private void checkEnvelopePacks(StoredSnapshot s) {
         for (Id p : s.envelope().packs()) {
-            if (!repo.index().hasPack(p)) {
+            if (gone.contains(p)) {
+                goneButNeeded.add(p);
+            } else if (!repo.index().hasPack(p)) {
                 problem("snapshots/" + s.id().hex(), "references pack " + p.shortHex() + " that no index names");
             }
         }
@@ -271,7 +305,7 @@ public final class Checker {
         }
         BlobLocation loc = repo.index().lookup(treeId);
         if (loc == null) {
-            problem("tree " + treeId.shortHex() + " (" + display(path) + ")", "tree blob is missing from the index");
+            missingTree(treeId, path, onDamaged);
             return;
         }
         blobs.add(treeId);
@@ -294,8 +328,8 @@ public final class Checker {
             for (Id blob : node.content()) {
                 BlobLocation b = repo.index().lookup(blob);
                 if (b == null) {
-                    if (onDamaged == null) {
-                        problem(display(child), "data blob " + blob.shortHex() + " is missing from the index");
+                    if (missingData(blob, child, onDamaged)) {
+                        break;
                     }
                     continue;
                 }
@@ -306,6 +340,43 @@ public final class Checker {
                 }
             }
         }
+    }
+
+    private void missingTree(Id treeId, String path, Consumer<String> onDamaged) {
+        Id lost = repo.index().lostPack(treeId);
+        if (onDamaged != null) {
+            if (lost != null && badPacks.contains(lost)) {
+                onDamaged.accept(path + "/ (directory listing)");
+            }
+            return;
+        }
+        if (lost != null) {
+            goneButNeeded.add(lost);
+        }
+        problem("tree " + treeId.shortHex() + " (" + display(path) + ")", lost == null
+                ? "tree blob is missing from the index"
+                : "tree blob is in pack " + lost.shortHex() + ", which is no longer stored");
+    }
+
+    /**
+     * A data blob the index does not resolve: an error of its own if no index ever named it; if
+     * its pack is gone, that pack's error covers it. Returns whether it makes the file damaged.
+     */
+    private boolean missingData(Id blob, String file, Consumer<String> onDamaged) {
+        Id lost = repo.index().lostPack(blob);
+        if (onDamaged != null) {
+            if (lost != null && badPacks.contains(lost)) {
+                onDamaged.accept(display(file));
+                return true;
+            }
+            return false;
+        }
+        if (lost != null) {
+            goneButNeeded.add(lost);
+        } else {
+            problem(display(file), "data blob " + blob.shortHex() + " is missing from the index");
+        }
+        return false;
     }
 
     private static String display(String path) {

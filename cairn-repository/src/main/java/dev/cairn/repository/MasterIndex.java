@@ -12,12 +12,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * The union of all index files: blob id to location, and the packs they describe. Thread-safe.
  * When a blob is stored twice (two backups racing), the first location seen wins; both are valid.
  * Blob locations live in a {@link BlobTable}, about 46 bytes a blob.
+ *
+ * <p>Index files can outlive their packs: a server collects packs without a key and cannot
+ * rewrite the encrypted index. Packs found missing are {@linkplain #dropPacks dropped}: their
+ * entries stay in the table (rebuilding millions of entries for a few packs would cost more than
+ * the check), but reads skip them as if they were never indexed.
  */
 public final class MasterIndex {
     private final BlobTable blobs = new BlobTable();
     private final Map<Id, Long> packs = new ConcurrentHashMap<>();
     private final Set<Id> indexFiles = ConcurrentHashMap.newKeySet();
     private final Set<Id> condemned = ConcurrentHashMap.newKeySet();
+    /** Packs index files name but the repository no longer holds; see {@link #dropPacks}. */
+    private final Set<Id> dropped = ConcurrentHashMap.newKeySet();
     /** The locations not chosen for blobs stored in more than one pack; usually empty. */
     private final Map<Id, Set<BlobLocation>> others = new ConcurrentHashMap<>();
 
@@ -29,9 +36,11 @@ public final class MasterIndex {
     }
 
     void addPack(IndexFile.PackEntry p) {
-        // Prefer a location in a pack prune has not condemned; remember the other one.
+        // Named afresh by an index file read after the pack was found missing: its listing decides again.
+        dropped.remove(p.pack());
+        // Prefer a location in a pack that is still stored and not condemned; remember the other one.
         blobs.putAll(p.pack(), p.blobs(), (old, here) -> {
-            BlobLocation chosen = condemned.contains(old.pack()) && !condemned.contains(here.pack()) ? here : old;
+            BlobLocation chosen = rank(here.pack()) < rank(old.pack()) ? here : old;
             BlobLocation other = chosen == here ? old : here;
             if (!other.pack().equals(chosen.pack())) {
                 others.computeIfAbsent(here.entry().id(), k -> ConcurrentHashMap.newKeySet()).add(other);
@@ -41,16 +50,56 @@ public final class MasterIndex {
         packs.put(p.pack(), p.size());
     }
 
+    /** 0 for a live pack, 1 for a condemned one, 2 for a dropped one: lower is preferred. */
+    private int rank(Id pack) {
+        return dropped.contains(pack) ? 2 : condemned.contains(pack) ? 1 : 0;
+    }
+
     /**
-     * Whether a new backup may reuse this blob instead of storing it: it is indexed and its pack
-     * is not condemned by prune (a condemned pack may be deleted once its grace period ends).
+     * Whether a new backup may reuse this blob instead of storing it: it is indexed in a pack that
+     * is still stored and not condemned by prune (a condemned pack may be deleted once its grace
+     * period ends).
      */
     public boolean contains(Id blob) {
-        if (condemned.isEmpty()) {
+        if (condemned.isEmpty() && dropped.isEmpty()) {
             return blobs.contains(blob);
         }
         Id pack = blobs.packOf(blob);
+        if (pack != null && dropped.contains(pack)) {
+            BlobLocation other = liveOther(blob);
+            pack = other == null ? null : other.pack();
+        }
         return pack != null && !condemned.contains(pack);
+    }
+
+    /**
+     * Forgets packs the repository no longer holds: their blobs are no longer found, so a backup
+     * stores them again and a snapshot never names the packs. Cheap: it only records the pack
+     * names, which reads check. An index file loaded afterwards that names such a pack brings it back.
+     */
+    public void dropPacks(Set<Id> gone) {
+        for (Id pack : gone) {
+            if (packs.remove(pack) != null) {
+                dropped.add(pack);
+            }
+        }
+    }
+
+    /** The packs {@link #dropPacks} forgot. */
+    public Set<Id> dropped() {
+        return Set.copyOf(dropped);
+    }
+
+    /**
+     * The pack a blob was indexed in when every pack that held it is dropped; null when the blob is
+     * readable or was never indexed. Lets errors name the pack that is gone.
+     */
+    public Id lostPack(Id blob) {
+        if (dropped.isEmpty()) {
+            return null;
+        }
+        Id pack = blobs.packOf(blob);
+        return pack != null && dropped.contains(pack) && liveOther(blob) == null ? pack : null;
     }
 
     /**
@@ -65,8 +114,28 @@ public final class MasterIndex {
         return Set.copyOf(condemned);
     }
 
+    /** Where reads find a blob, or null if it is not indexed in any pack still stored. */
     public BlobLocation lookup(Id blob) {
-        return blobs.get(blob);
+        BlobLocation loc = blobs.get(blob);
+        if (loc == null || dropped.isEmpty() || !dropped.contains(loc.pack())) {
+            return loc;
+        }
+        return liveOther(blob);
+    }
+
+    /** A location of the blob in a pack that was not dropped, other than the table's; condemned last. */
+    private BlobLocation liveOther(Id blob) {
+        Set<BlobLocation> more = others.get(blob);
+        if (more == null) {
+            return null;
+        }
+        BlobLocation best = null;
+        for (BlobLocation l : more) {
+            if (!dropped.contains(l.pack()) && (best == null || rank(l.pack()) < rank(best.pack()))) {
+                best = l;
+            }
+        }
+        return best;
     }
 
     /**
@@ -75,7 +144,7 @@ public final class MasterIndex {
      * the blob is not indexed.
      */
     public List<BlobLocation> locations(Id blob) {
-        BlobLocation first = blobs.get(blob);
+        BlobLocation first = lookup(blob);
         if (first == null) {
             return List.of();
         }
@@ -85,7 +154,8 @@ public final class MasterIndex {
         }
         List<BlobLocation> all = new ArrayList<>();
         all.add(first);
-        more.stream().filter(l -> !l.pack().equals(first.pack())).distinct().forEach(all::add);
+        more.stream().filter(l -> !l.pack().equals(first.pack()) && !dropped.contains(l.pack()))
+                .distinct().forEach(all::add);
         return all;
     }
 
@@ -102,11 +172,21 @@ public final class MasterIndex {
         return Set.copyOf(indexFiles);
     }
 
-    /** Every indexed blob with the location reads resolve it to. */
+    /** Every indexed blob with the location reads resolve it to; blobs only in dropped packs are skipped. */
     public void forEach(java.util.function.BiConsumer<Id, BlobLocation> action) {
-        blobs.forEach(action);
+        if (dropped.isEmpty()) {
+            blobs.forEach(action);
+            return;
+        }
+        blobs.forEach((id, loc) -> {
+            BlobLocation live = dropped.contains(loc.pack()) ? liveOther(id) : loc;
+            if (live != null) {
+                action.accept(id, live);
+            }
+        });
     }
 
+    /** Blobs in the table, counting those whose packs were dropped. */
     public int blobCount() {
         return blobs.size();
     }

@@ -104,9 +104,7 @@ public final class Pruner {
             repo.backend().list(FileKind.INDEX).forEach(f -> indexFiles.add(Id.parse(f.handle().name())));
             repo.loadIndex();
             this.marks = Marks.load(repo);
-            for (FileInfo f : repo.backend().list(FileKind.PACK)) {
-                stored.put(Id.parse(f.handle().name()), f.size());
-            }
+            stored.putAll(repo.storedPacks());
             splitDuplicates(repo.snapshots().stream().filter(s -> !opts.forgotten().contains(s.id())).toList());
         }
 
@@ -141,6 +139,9 @@ public final class Pruner {
             Set<Id> going = new HashSet<>(plan.delete());
             if (!going.isEmpty()) {
                 rewritten = rewriteSnapshots(going);
+            }
+            // Entries of packs already gone are garbage too: the new index leaves them out.
+            if (!going.isEmpty() || !repo.index().dropped().isEmpty()) {
                 replaceIndex(going);
             }
             long freed = deletePacks(plan.delete());
@@ -196,9 +197,10 @@ public final class Pruner {
         /** Prune never deletes anything while the repository has errors it cannot account for. */
         private void requireIndexed(Id blob) throws IOException {
             BlobLocation loc = repo.index().lookup(blob);
-            if (loc == null || !stored.containsKey(loc.pack())) {
+            Id missing = loc == null ? repo.index().lostPack(blob) : stored.containsKey(loc.pack()) ? null : loc.pack();
+            if (loc == null || missing != null) {
                 throw new CorruptDataException("blob " + blob.shortHex() + " used by a snapshot is "
-                        + (loc == null ? "not indexed" : "in missing pack " + loc.pack().shortHex())
+                        + (missing == null ? "not indexed" : "in missing pack " + missing.shortHex())
                         + "; prune deletes nothing until 'cairn check' passes");
             }
         }
@@ -230,6 +232,11 @@ public final class Pruner {
                 }
             }
             delete.addAll(repack);
+            int gone = repo.index().dropped().size();
+            if (gone > 0) {
+                notes.add("the index names " + gone + " pack(s) that are no longer stored (removed by a server"
+                        + " collection or an interrupted prune); the rewritten index leaves them out");
+            }
             if (!exclusive) {
                 notes.add("a backup is running, so nothing was compacted and unreferenced packs are only marked;"
                         + " they are deleted by a prune after " + format(opts.grace()) + " if still unused");

@@ -55,6 +55,8 @@ public final class Repository implements AutoCloseable {
     private final BlobIds blobIds;
     private final Chunker chunker;
     private final MasterIndex index = new MasterIndex();
+    /** The pack listing of the last {@link #loadIndex()}, reused to adopt unindexed packs. */
+    private volatile Map<Id, FileInfo> storedPacks;
     private final Map<Id, byte[]> dataKeys = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Id, byte[]> eldest) {
@@ -181,7 +183,9 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Reads the deletion marks, then every index file that no other index file supersedes (a
-     * superseded one is left behind only by a prune that was interrupted before deleting it).
+     * superseded one is left behind only by a prune that was interrupted before deleting it), then
+     * lists the packs and drops from the index those it names that are gone (a server collection,
+     * or a prune killed before rewriting the index, leaves such entries).
      */
     public void loadIndex() throws IOException {
         index.condemn(Marks.load(this).keySet());
@@ -199,6 +203,39 @@ public final class Repository implements AutoCloseable {
                 index.add(name, file);
             }
         });
+        // Listed after the index files: a pack is stored before any index file names it, so a
+        // named pack absent from this listing is really gone, not just too new to be listed.
+        Map<Id, FileInfo> stored = listPacks();
+        index.dropPacks(missingPacks(index.packs().keySet(), stored.keySet()));
+        storedPacks = stored;
+    }
+
+    private Map<Id, FileInfo> listPacks() throws IOException {
+        Map<Id, FileInfo> out = new java.util.HashMap<>();
+        for (FileInfo f : backend.list(FileKind.PACK)) {
+            out.put(Id.parse(f.handle().name()), f);
+        }
+        return out;
+    }
+
+    /** The indexed packs that the listing lacks. */
+    static java.util.Set<Id> missingPacks(java.util.Set<Id> indexed, java.util.Set<Id> stored) {
+        java.util.Set<Id> gone = new java.util.HashSet<>(indexed);
+        gone.removeAll(stored);
+        return gone;
+    }
+
+    /**
+     * The packs stored when {@link #loadIndex()} last listed them, with their sizes; empty before
+     * the first load. Packs stored since are missing from it.
+     */
+    public Map<Id, Long> storedPacks() {
+        Map<Id, Long> out = new java.util.HashMap<>();
+        Map<Id, FileInfo> listing = storedPacks;
+        if (listing != null) {
+            listing.forEach((id, f) -> out.put(id, f.size()));
+        }
+        return out;
     }
 
     /** Stores an index file that replaces others (written by prune); returns its name. */
@@ -225,12 +262,14 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Indexes packs that an interrupted backup stored but never named in an index file, by reading
-     * their trailers (index key only). Returns how many were adopted; unreadable ones are skipped
-     * and left for {@code check} to report.
+     * their trailers (index key only). Reuses the listing {@link #loadIndex()} made, so a backup
+     * lists packs once. Returns how many were adopted; unreadable ones are skipped and left for
+     * {@code check} to report.
      */
     public int indexOrphanPacks() throws IOException {
         List<IndexFile.PackEntry> adopted = new ArrayList<>();
-        for (FileInfo f : backend.list(FileKind.PACK)) {
+        Map<Id, FileInfo> listing = storedPacks;
+        for (FileInfo f : (listing != null ? listing : listPacks()).values()) {
             Id pack = Id.parse(f.handle().name());
             if (!index.hasPack(pack)) {
                 try {
@@ -278,10 +317,19 @@ public final class Repository implements AutoCloseable {
     public byte[] loadBlob(Id id) throws IOException {
         BlobLocation loc = index.lookup(id);
         if (loc == null) {
-            throw new CorruptDataException("blob " + id.shortHex() + " is missing from the index:"
-                    + " the repository is damaged (run 'cairn check')");
+            throw new CorruptDataException(missingBlob(id));
         }
         return readBlob(loc);
+    }
+
+    /** Why a blob the index does not resolve cannot be read, naming its pack if that is gone. */
+    public String missingBlob(Id id) {
+        Id lost = index.lostPack(id);
+        if (lost != null) {
+            return "blob " + id.shortHex() + " is in pack " + lost.hex() + ", which is no longer stored"
+                    + " (removed by a server collection or a prune): the repository is damaged (run 'cairn check')";
+        }
+        return "blob " + id.shortHex() + " is missing from the index: the repository is damaged (run 'cairn check')";
     }
 
     public byte[] readBlob(BlobLocation loc) throws IOException {

@@ -154,6 +154,73 @@ class CheckerTest {
     }
 
     @Test
+    void check_missingPack_isOneErrorWithoutDanglingNote() throws Exception {
+        build(memory);
+        memory.delete(Fixtures.pack(packB));
+
+        CheckReport r = check(memory, false);
+
+        assertThat(subjects(r)).containsOnlyOnce(data(packB));
+        assertThat(r.danglingPacks()).isZero();
+        assertThat(r.notes()).isEmpty();
+    }
+
+    @Test
+    void check_packNoSnapshotNeedsIsGone_isInformationNotError() throws Exception {
+        build(memory);
+        // As a server does: retention trashes the snapshot, collection the pack only it named.
+        memory.delete(Handle.of(FileKind.SNAPSHOT, snap1.hex()));
+        memory.delete(Fixtures.pack(packA));
+
+        CheckReport r = check(memory, true);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.ok()).isTrue();
+        assertThat(r.danglingEntries()).isEqualTo(3);
+        assertThat(r.danglingPacks()).isEqualTo(1);
+        assertThat(r.notes()).containsExactly("3 index entries name 1 packs that are no longer stored (removed by a"
+                + " server collection or an interrupted prune); the next prune drops them");
+        assertThat(r.packs()).isEqualTo(2);
+        assertThat(r.affectedFiles()).isEmpty();
+    }
+
+    @Test
+    void check_goneTreePackALiveSnapshotNeeds_isAnErrorNamingThePack() throws Exception {
+        build(memory);
+        memory.delete(Fixtures.pack(packT));
+
+        CheckReport r = check(memory, false);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(subjects(r)).contains(data(packT));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p.message()).contains("tree blob is in pack "
+                + packT.shortHex() + ", which is no longer stored"));
+        assertThat(r.danglingPacks()).isZero();
+        assertThat(r.affectedFiles()).containsOnlyKeys(snap1.hex(), snap2.hex());
+        assertThat(r.affectedFiles().get(snap1.hex())).containsExactly("/ (directory listing)");
+    }
+
+    @Test
+    void check_goneWithWriteOnlyKey_envelopeDecidesWhetherItIsAnError() throws Exception {
+        build(memory);
+        try (Repository repo = Fixtures.open(memory, clock)) {
+            repo.addKeySlot(KeySlot.Kind.WRITE_ONLY, WRITER, TestKdf.CHEAP, "ci@build");
+        }
+        memory.delete(Handle.of(FileKind.SNAPSHOT, snap1.hex()));
+        memory.delete(Fixtures.pack(packA));
+        memory.delete(Fixtures.pack(packB));
+
+        CheckReport r;
+        try (Repository repo = Repository.open(memory, WRITER, clock)) {
+            r = new Checker(repo, s -> {}).check(false);
+        }
+
+        assertThat(subjects(r)).containsExactly(data(packB));
+        assertThat(r.danglingPacks()).isEqualTo(1);
+        assertThat(r.danglingEntries()).isEqualTo(3);
+    }
+
+    @Test
     void check_flippedBitInPackOnDisk_readDataNamesPackAndAffectedFilesOnly(@TempDir Path dir) throws Exception {
         LocalBackend local = new LocalBackend(dir.resolve("repo"));
         build(local);

@@ -100,4 +100,97 @@ class MasterIndexTest {
         assertThat(seen).isEqualTo(expected);
         assertThat(index.blobCount()).isEqualTo(expected.size());
     }
+
+    @Test
+    void dropPacks_blobOnlyInDroppedPack_isNotFoundButItsPackIsNamed() {
+        MasterIndex index = new MasterIndex();
+        Id gone = randomId();
+        Id kept = randomId();
+        Id lost = randomId();
+        Id safe = randomId();
+        BlobEntry lostEntry = new BlobEntry(BlobType.DATA, lost, 100, 10, 20);
+        BlobEntry safeEntry = new BlobEntry(BlobType.DATA, safe, 100, 10, 20);
+        index.add(null, file(gone, lostEntry));
+        index.add(null, file(kept, safeEntry));
+
+        index.dropPacks(Set.of(gone));
+
+        assertThat(index.lookup(lost)).isNull();
+        assertThat(index.contains(lost)).isFalse();
+        assertThat(index.locations(lost)).isEmpty();
+        assertThat(index.lostPack(lost)).isEqualTo(gone);
+        assertThat(index.hasPack(gone)).isFalse();
+        assertThat(index.packs()).containsOnlyKeys(kept);
+        assertThat(index.dropped()).containsExactly(gone);
+        assertThat(index.lookup(safe)).isEqualTo(new BlobLocation(kept, safeEntry));
+        assertThat(index.contains(safe)).isTrue();
+        assertThat(index.lostPack(safe)).isNull();
+        Map<Id, BlobLocation> seen = new HashMap<>();
+        index.forEach(seen::put);
+        assertThat(seen).containsOnlyKeys(safe);
+    }
+
+    @Test
+    void dropPacks_blobAlsoInALivePack_resolvesToTheLiveCopy() {
+        MasterIndex index = new MasterIndex();
+        Id gone = randomId();
+        Id kept = randomId();
+        Id blob = randomId();
+        BlobEntry first = new BlobEntry(BlobType.TREE, blob, 100, 10, 20);
+        BlobEntry copy = new BlobEntry(BlobType.TREE, blob, 300, 10, 20);
+        index.add(null, file(gone, first));
+        index.add(null, file(kept, copy));
+        assertThat(index.lookup(blob)).isEqualTo(new BlobLocation(gone, first));
+
+        index.dropPacks(Set.of(gone));
+
+        assertThat(index.lookup(blob)).isEqualTo(new BlobLocation(kept, copy));
+        assertThat(index.locations(blob)).containsExactly(new BlobLocation(kept, copy));
+        assertThat(index.contains(blob)).isTrue();
+        assertThat(index.lostPack(blob)).isNull();
+        index.forEach((id, loc) -> assertThat(loc).isEqualTo(new BlobLocation(kept, copy)));
+    }
+
+    @Test
+    void dropPacks_blobStoredAgain_newLocationWins() {
+        MasterIndex index = new MasterIndex();
+        Id gone = randomId();
+        Id fresh = randomId();
+        Id blob = randomId();
+        BlobEntry old = new BlobEntry(BlobType.DATA, blob, 100, 10, 20);
+        BlobEntry again = new BlobEntry(BlobType.DATA, blob, 900, 10, 20);
+        index.add(null, file(gone, old));
+        index.dropPacks(Set.of(gone));
+
+        index.add(null, file(fresh, again));
+
+        assertThat(index.lookup(blob)).isEqualTo(new BlobLocation(fresh, again));
+        assertThat(index.locations(blob)).containsExactly(new BlobLocation(fresh, again));
+        assertThat(index.contains(blob)).isTrue();
+    }
+
+    @Test
+    void dropPacks_packNamedAgainByALaterIndexFile_isLiveAgain() {
+        MasterIndex index = new MasterIndex();
+        Id pack = randomId();
+        Id blob = randomId();
+        BlobEntry e = new BlobEntry(BlobType.DATA, blob, 100, 10, 20);
+        index.add(null, file(pack, e));
+        index.dropPacks(Set.of(pack));
+
+        index.add(null, file(pack, e));
+
+        assertThat(index.lookup(blob)).isEqualTo(new BlobLocation(pack, e));
+        assertThat(index.hasPack(pack)).isTrue();
+        assertThat(index.dropped()).isEmpty();
+    }
+
+    @Test
+    void dropPacks_unknownPack_isIgnored() {
+        MasterIndex index = new MasterIndex();
+
+        index.dropPacks(Set.of(randomId()));
+
+        assertThat(index.dropped()).isEmpty();
+    }
 }

@@ -336,6 +336,85 @@ class PrunerTest {
         assertThat(listing(backend)).isEqualTo(after);
     }
 
+    // ---- packs a server collected -------------------------------------------------------------------
+
+    /** What a server collection does: removes a pack no live envelope names, leaving the index as it was. */
+    private void collectUnreferencedOnServer() throws IOException {
+        backend.delete(Fixtures.pack(unreferenced));
+        CheckReport before = check();
+        assertThat(before.problems()).isEmpty();
+        assertThat(before.danglingPacks()).isEqualTo(1);
+    }
+
+    private void assertIndexNamesOnlyStoredPacks() throws IOException {
+        try (Repository repo = open()) {
+            repo.loadIndex();
+            assertThat(repo.index().dropped()).isEmpty();
+            assertThat(repo.index().hasPack(unreferenced)).isFalse();
+        }
+        CheckReport after = check();
+        assertThat(after.problems()).isEmpty();
+        assertThat(after.danglingEntries()).isZero();
+        assertThat(after.notes()).isEmpty();
+    }
+
+    @Test
+    void prune_packCollectedByServer_rewritesTheIndexWithoutItsEntries() throws Exception {
+        build();
+        collectUnreferencedOnServer();
+
+        Pruner.Result r = prune(RUN);
+
+        assertThat(r.plan().delete()).doesNotContain(unreferenced);
+        assertThat(r.plan().notes()).anySatisfy(n -> assertThat(n).contains("1 pack(s) that are no longer stored"));
+        assertIndexNamesOnlyStoredPacks();
+        assertRestores();
+    }
+
+    @Test
+    void prune_packCollectedAndNothingElseToDo_stillDropsTheEntries() throws Exception {
+        build();
+        prune(RUN);
+        unreferenced = storeOrphanPack(60);
+        try (Repository repo = open()) {
+            repo.loadIndex();
+            repo.indexOrphanPacks();
+        }
+        collectUnreferencedOnServer();
+
+        Pruner.Result r = prune(RUN);
+
+        assertThat(r.plan().delete()).isEmpty();
+        assertIndexNamesOnlyStoredPacks();
+    }
+
+    @Test
+    void prune_packCollectedWhileABackupHoldsALock_dropsTheEntriesInSharedMode() throws Exception {
+        build();
+        collectUnreferencedOnServer();
+
+        Pruner.Result r;
+        try (Repository other = open(); Lock held = Lock.acquire(other, false, "backup elsewhere")) {
+            r = prune(RUN);
+        }
+
+        assertThat(r.plan().exclusive()).isFalse();
+        assertIndexNamesOnlyStoredPacks();
+        assertRestores();
+    }
+
+    @Test
+    void prune_dryRunAfterCollection_changesNothing() throws Exception {
+        build();
+        collectUnreferencedOnServer();
+        Map<String, Long> before = listing(backend);
+
+        Pruner.Result r = prune(DRY);
+
+        assertThat(r.plan().notes()).anySatisfy(n -> assertThat(n).contains("no longer stored"));
+        assertThat(listing(backend)).isEqualTo(before);
+    }
+
     @Test
     void prune_smallPacks_overheadIsNotCountedAsUnused() throws Exception {
         // Backups of small files make packs of a few hundred bytes, mostly pack overhead.

@@ -16,6 +16,8 @@ import dev.cairn.repository.BlobLocation;
 import dev.cairn.repository.BlobSaver;
 import dev.cairn.repository.Lock;
 import dev.cairn.repository.Repository;
+import dev.cairn.repository.RepositoryException;
+import dev.cairn.storage.MissingPacksException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -32,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Backs up paths into a new snapshot. Directories are walked depth first in name order; a file
@@ -43,9 +47,18 @@ import java.util.TreeMap;
  * <p>A file that changes while it is read is read again, up to three times in all; if it keeps
  * changing the last read is kept and the file is flagged. A file or directory that cannot be read
  * is skipped with a warning, and the snapshot is still written.
+ *
+ * <p>Packs this backup reuses can vanish while it runs: a server collection, or a prune whose
+ * grace period the backup outlived. The server then refuses the snapshot, or the last check before
+ * writing it finds them gone. The backup forgets those packs and runs again under the same lock:
+ * unchanged files whose chunks are all still indexed are not read again, the others are, and the
+ * blobs that were in the vanished packs are stored anew. It gives up after {@value #MAX_ATTEMPTS}
+ * attempts.
  */
 public final class Archiver {
     static final int MAX_READS = 3;
+    /** Attempts at a backup whose reused packs keep vanishing before its snapshot is committed. */
+    static final int MAX_ATTEMPTS = 3;
 
     private final Repository repo;
     private final BackupOptions opts;
@@ -65,6 +78,9 @@ public final class Archiver {
     private ChunkStream chunks;
     private ParentTrees parentTrees;
     private long rootDevice;
+    /** Blobs and bytes that failed attempts stored: still part of what this backup added. */
+    private long blobsAddedBefore;
+    private long bytesAddedBefore;
 
     /**
      * @param cache where a write-only client keeps its own trees; null to keep none
@@ -86,27 +102,114 @@ public final class Archiver {
             }
         }
         try (Lock lock = Lock.acquire(repo, false, holder())) {
-            repo.loadIndex();
-            repo.indexOrphanPacks();
-            List<byte[]> pathBytes = opts.paths().stream().map(RawNames::pathBytes).toList();
-            Id group = repo.groupId(opts.host(), pathBytes);
-            ParentRef parent = findParent(group);
             Thread scanner = TotalsScanner.start(opts.paths(), excludes, progress);
-            chunks = new ChunkStream(repo.chunker());
-            try (BlobSaver s = repo.newBlobSaver(opts.threads(), opts.compressionLevel())) {
-                saver = s;
+            try {
+                return attempts(start);
+            } finally {
+                scanner.interrupt();
+            }
+        }
+    }
+
+    /** Runs the backup until a snapshot is committed or its packs vanished too often. */
+    private BackupResult attempts(long start) throws IOException {
+        Set<Id> vanished = new TreeSet<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(start, vanished);
+            } catch (PacksVanished e) {
+                vanished.addAll(e.packs);
+                if (attempt == MAX_ATTEMPTS) {
+                    throw gaveUp(vanished, e.packs);
+                }
+                progress.restart(vanished.size());
+            }
+        }
+    }
+
+    /** One pass over the files, ending with the snapshot; {@code vanished} are packs to forget first. */
+    private BackupResult attempt(long start, Set<Id> vanished) throws IOException {
+        resetState();
+        repo.loadIndex();
+        // The listing may not show yet what the server or the last check reported gone.
+        repo.index().dropPacks(vanished);
+        repo.indexOrphanPacks();
+        List<byte[]> pathBytes = opts.paths().stream().map(RawNames::pathBytes).toList();
+        Id group = repo.groupId(opts.host(), pathBytes);
+        ParentRef parent = findParent(group);
+        chunks = new ChunkStream(repo.chunker());
+        try (BlobSaver s = repo.newBlobSaver(opts.threads(), opts.compressionLevel())) {
+            saver = s;
+            try {
                 Id root = archiveRoots(parent == null ? null : parent.root());
                 saver.flush();
-                scanner.interrupt();
-                Snapshot snap = new Snapshot(root, pathBytes, opts.host(), opts.user(), opts.tags(),
-                        parent == null ? null : parent.snapshot(), clock.millis(), summary(), changed, unreadable);
-                Envelope env = new Envelope(start, opts.host(), group, opts.mode(), packsOf(referenced));
-                requirePacksStored(env.packs());
-                Id id = repo.saveSnapshot(env, snap);
-                commitCache(id, root, group);
-                return new BackupResult(id, snap.parent(), snap.summary(), List.copyOf(warnings),
-                        display(unreadable), display(changed), clock.millis() - start);
+                return writeSnapshot(start, pathBytes, group, parent, root, vanished);
+            } finally {
+                blobsAddedBefore += s.blobsAdded();
+                bytesAddedBefore += s.bytesAdded();
             }
+        }
+    }
+
+    /** Writes the snapshot, last, once every blob it references is stored and indexed. */
+    private BackupResult writeSnapshot(long start, List<byte[]> pathBytes, Id group, ParentRef parent, Id root,
+            Set<Id> vanished) throws IOException {
+        Snapshot snap = new Snapshot(root, pathBytes, opts.host(), opts.user(), opts.tags(),
+                parent == null ? null : parent.snapshot(), clock.millis(), summary(), changed, unreadable);
+        Envelope env = new Envelope(start, opts.host(), group, opts.mode(), packsOf(referenced));
+        requirePacksStored(env.packs());
+        Id id = commit(env, snap);
+        // Only a committed snapshot may become the cache's parent: a refused one must leave it as it was.
+        commitCache(id, root, group);
+        if (!vanished.isEmpty()) {
+            warnings.add(vanished.size() + " pack(s) this backup reused vanished while it ran (removed by a"
+                    + " server collection or a prune); their data was stored again");
+        }
+        return new BackupResult(id, snap.parent(), snap.summary(), List.copyOf(warnings),
+                display(unreadable), display(changed), clock.millis() - start);
+    }
+
+    /** Forgets what a previous attempt collected; the repository keeps what it stored. */
+    private void resetState() {
+        referenced.clear();
+        trees.clear();
+        warnings.clear();
+        unreadable.clear();
+        changed.clear();
+        Arrays.fill(counts, 0);
+        parentTrees = null;
+    }
+
+    /** Stores the snapshot; a server that lacks some of its packs refuses it and stores nothing. */
+    private Id commit(Envelope env, Snapshot snap) throws IOException {
+        try {
+            return repo.saveSnapshot(env, snap);
+        } catch (MissingPacksException e) {
+            Set<Id> packs = new TreeSet<>();
+            try {
+                e.packs().forEach(name -> packs.add(Id.parse(name)));
+            } catch (IllegalArgumentException garbled) {
+                throw e;
+            }
+            throw new PacksVanished(packs);
+        }
+    }
+
+    private RepositoryException gaveUp(Set<Id> vanished, Set<Id> last) {
+        return new RepositoryException("packs this backup reused vanished before its snapshot could be committed, "
+                + MAX_ATTEMPTS + " times in a row (" + vanished.size() + " pack(s) in all, last "
+                + last.stream().map(Id::shortHex).collect(Collectors.joining(", "))
+                + "): a server collection or a prune keeps removing them. The data was stored again each time,"
+                + " but no snapshot was written; run the backup again once that has finished", 1);
+    }
+
+    /** Packs the snapshot needs were found gone before it was committed; the attempt is repeated. */
+    private static final class PacksVanished extends IOException {
+        final Set<Id> packs;
+
+        PacksVanished(Set<Id> packs) {
+            super("packs vanished: " + packs);
+            this.packs = packs;
         }
     }
 
@@ -116,7 +219,8 @@ public final class Archiver {
 
     private Snapshot.Summary summary() {
         return new Snapshot.Summary(counts[NEW], counts[CHANGED], counts[UNMODIFIED], counts[DIRS],
-                counts[SCANNED], counts[READ], saver.blobsAdded(), saver.bytesAdded());
+                counts[SCANNED], counts[READ], blobsAddedBefore + saver.blobsAdded(),
+                bytesAddedBefore + saver.bytesAdded());
     }
 
     private List<Id> packsOf(Set<Id> blobs) {
@@ -133,19 +237,18 @@ public final class Archiver {
 
     /**
      * The last guard against a prune that deleted a pack this backup reused (possible only if the
-     * backup outlived prune's grace period): never write a snapshot that names a missing pack.
+     * backup outlived prune's grace period): never write a snapshot that names a missing pack; the
+     * backup runs again without it instead.
      */
     private void requirePacksStored(List<Id> packs) throws IOException {
         Set<Id> stored = new HashSet<>();
         for (var f : repo.backend().list(dev.cairn.storage.FileKind.PACK)) {
             stored.add(Id.parse(f.handle().name()));
         }
-        for (Id p : packs) {
-            if (!stored.contains(p)) {
-                throw new dev.cairn.repository.RepositoryException("pack " + p.shortHex() + " that this backup"
-                        + " reuses was deleted by a prune while the backup ran; nothing was committed:"
-                        + " run the backup again", 1);
-            }
+        Set<Id> missing = new TreeSet<>(packs);
+        missing.removeAll(stored);
+        if (!missing.isEmpty()) {
+            throw new PacksVanished(missing);
         }
     }
 

@@ -13,6 +13,7 @@ public final class Progress {
     final AtomicLong totalFiles = new AtomicLong(-1);
     final AtomicLong totalBytes = new AtomicLong(-1);
     final AtomicReference<String> current = new AtomicReference<>("");
+    final AtomicLong vanishedPacks = new AtomicLong();
 
     public long files() {
         return files.get();
@@ -42,6 +43,19 @@ public final class Progress {
 
     public void addBytes(long n) {
         bytes.addAndGet(n);
+    }
+
+    /** Packs a backup reused that vanished while it ran, so it ran again and stored their data anew. */
+    public long vanishedPacks() {
+        return vanishedPacks.get();
+    }
+
+    /** A backup starts over after packs it reused vanished: counting begins again. */
+    void restart(long vanished) {
+        vanishedPacks.set(vanished);
+        files.set(0);
+        bytes.set(0);
+        current.set(vanished + " pack(s) vanished during the backup; scanning again to store their data anew");
     }
 
     public void setTotals(long files, long bytes) {

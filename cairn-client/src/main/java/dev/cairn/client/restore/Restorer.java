@@ -342,7 +342,7 @@ public final class Restorer {
     private BlobLocation location(Id id) throws IOException {
         BlobLocation loc = repo.index().lookup(id);
         if (loc == null) {
-            throw new IOException("data blob " + id.shortHex() + " is missing from the repository");
+            throw new IOException(repo.missingBlob(id));
         }
         return loc;
     }
