@@ -40,19 +40,38 @@ import picocli.CommandLine.Option;
                 "3:backup finished, but some files could not be read (listed as warnings)",
                 "10:no repository at the location given",
                 "11:repository is locked by another process",
-                "12:wrong password"},
+                "12:wrong password",
+                "13:the server refused the upload: the account's quota is exhausted",
+                "14:the server refused the credential (token or password)"},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  CAIRN_REPOSITORY   repository location (like --repo); default: the user's data directory",
-                "  CAIRN_PASSWORD     the repository password (--password-file and --password-command take precedence)"})
+                "  CAIRN_PASSWORD     the repository password (--password-file and --password-command take precedence)",
+                "  CAIRN_SERVER_TOKEN the device token for a repository on a Cairn server (--server-token-file wins)",
+                "  CAIRN_SERVER_FINGERPRINT  the server certificate's SHA-256 fingerprint (--server-fingerprint wins)",
+                "",
+                "Server: 'cairn server --help' lists the commands that run and administer a Cairn server."})
 public final class Cairn {
     static final int OK = 0;
     static final int ERROR = 1;
     static final int PARTIAL = 3;
+    static final int QUOTA = 13;
+    static final int NOT_AUTHORIZED = 14;
 
     @Option(names = {"-r", "--repo"}, paramLabel = "LOCATION", scope = CommandLine.ScopeType.INHERIT,
-            description = "Repository: a local folder. Default: $CAIRN_REPOSITORY, else the user's data directory.")
-    Path repo;
+            description = {"Repository: a local folder, or cairn+https://HOST:PORT/ACCOUNT/REPO on a Cairn server.",
+                    "Default: $CAIRN_REPOSITORY, else the user's data directory."})
+    String repo;
+
+    @Option(names = "--server-token-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Read the Cairn server device token from the first line of FILE (else $CAIRN_SERVER_TOKEN).")
+    Path serverTokenFile;
+
+    @Option(names = "--server-fingerprint", paramLabel = "SHA256", scope = CommandLine.ScopeType.INHERIT,
+            description = {"Trust the Cairn server whose certificate has this SHA-256 fingerprint",
+                    "(as 'cairn server fingerprint' prints it). Else $CAIRN_SERVER_FINGERPRINT, else a",
+                    "fingerprint accepted earlier, else the system's certificate authorities."})
+    String serverFingerprint;
 
     @Option(names = "--password-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "Read the password from the first line of FILE.")
@@ -81,8 +100,12 @@ public final class Cairn {
         System.exit(new Cairn().run(args));
     }
 
-    /** Runs one command line and returns its exit code. */
+    /** Runs one command line and returns its exit code; {@code cairn server …} is the server's own tree. */
     public int run(String... args) {
+        if (args.length > 0 && args[0].equals("server")) {
+            return dev.cairn.server.cli.ServerCommand.run(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), out, err, env);
+        }
         CommandLine cl = new CommandLine(this);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
@@ -92,6 +115,14 @@ public final class Cairn {
 
     /** Maps a failure to a message and an exit code; a stack trace only for a bug. */
     int report(Exception e) {
+        if (e instanceof dev.cairn.storage.QuotaExceededException q) {
+            err.println("cairn: the server refused the upload: " + q.getMessage());
+            return QUOTA;
+        }
+        if (e instanceof dev.cairn.storage.NotAuthorizedException n) {
+            err.println("cairn: " + n.getMessage());
+            return NOT_AUTHORIZED;
+        }
         if (e instanceof RepositoryException r) {
             err.println("cairn: " + r.getMessage());
             return r.exitCode();
@@ -133,17 +164,21 @@ public final class Cairn {
         }
     }
 
-    Path repositoryPath() {
-        if (repo != null) {
+    /** The repository location as given: a folder or a server URL. */
+    String location() {
+        if (repo != null && !repo.isBlank()) {
             return repo;
         }
         String fromEnv = env.get("CAIRN_REPOSITORY");
-        return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : places.defaultRepository();
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : places.defaultRepository().toString();
     }
 
-    Backend backend() {
-        Path p = repositoryPath().toAbsolutePath();
-        return new RetryingBackend(new LocalBackend(p));
+    Backend backend() throws IOException {
+        String where = location();
+        if (ServerAccess.isServerUrl(where)) {
+            return new RetryingBackend(new ServerAccess(this).backend(where));
+        }
+        return new RetryingBackend(new LocalBackend(Path.of(where).toAbsolutePath()));
     }
 
     /** Opens the repository, asking for the password as configured. */

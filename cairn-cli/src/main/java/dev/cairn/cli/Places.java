@@ -44,6 +44,18 @@ final class Places {
         return dataDir().resolve("repository");
     }
 
+    /** Settings the user chose, such as the server fingerprints they accepted. */
+    Path configDir() {
+        if (os.startsWith("windows")) {
+            return Path.of(env.getOrDefault("APPDATA", home.resolve("AppData/Roaming").toString()), "Cairn");
+        }
+        if (os.startsWith("mac")) {
+            return home.resolve("Library/Application Support/Cairn");
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config")).resolve("cairn");
+    }
+
     Path cacheDir() {
         if (os.startsWith("windows")) {
             return dataDir().resolve("cache");

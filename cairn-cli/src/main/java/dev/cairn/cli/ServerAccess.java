@@ -1,0 +1,87 @@
+package dev.cairn.cli;
+
+import dev.cairn.storage.Backend;
+import dev.cairn.storage.http.CertificateCapture;
+import dev.cairn.storage.http.Fingerprint;
+import dev.cairn.storage.http.HttpBackend;
+import dev.cairn.storage.http.KnownServers;
+import dev.cairn.storage.http.ServerLocation;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Connects to a repository on a Cairn server: finds the device token and decides which
+ * certificate to trust. The pin comes from, in order, {@code --server-fingerprint},
+ * {@code CAIRN_SERVER_FINGERPRINT}, the user's {@code known_servers}, and finally a prompt on a
+ * terminal (trust on first use). Without any, the JDK's certificate authorities decide.
+ */
+final class ServerAccess {
+    private final Cairn cairn;
+
+    ServerAccess(Cairn cairn) {
+        this.cairn = cairn;
+    }
+
+    static boolean isServerUrl(String location) {
+        return ServerLocation.isServerUrl(location);
+    }
+
+    Backend backend(String url) throws IOException {
+        ServerLocation where;
+        try {
+            where = ServerLocation.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new Cairn.UserError(e.getMessage());
+        }
+        return HttpBackend.builder(where).credential(token()).fingerprint(where.tls() ? pin(where) : null).build();
+    }
+
+    private String token() throws IOException {
+        if (cairn.serverTokenFile != null) {
+            return new String(Cairn.firstLine(cairn.serverTokenFile)).strip();
+        }
+        String fromEnv = cairn.env.get("CAIRN_SERVER_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.strip();
+        }
+        throw new Cairn.UserError("a repository on a Cairn server needs a device token: set CAIRN_SERVER_TOKEN or"
+                + " use --server-token-file (the server's administrator creates one with"
+                + " 'cairn server token create --account ACCOUNT --device NAME')");
+    }
+
+    private Fingerprint pin(ServerLocation where) throws IOException {
+        String given = cairn.serverFingerprint != null ? cairn.serverFingerprint : cairn.env.get("CAIRN_SERVER_FINGERPRINT");
+        if (given != null && !given.isBlank()) {
+            try {
+                return Fingerprint.parse(given);
+            } catch (IllegalArgumentException e) {
+                throw new Cairn.UserError("the server fingerprint must be 64 hex digits (colons allowed),"
+                        + " as 'cairn server fingerprint' prints it: " + e.getMessage());
+            }
+        }
+        KnownServers known = new KnownServers(cairn.places.configDir().resolve("known_servers"));
+        var remembered = known.lookup(where);
+        if (remembered.isPresent()) {
+            return remembered.get();
+        }
+        return cairn.terminal ? askOnFirstUse(where, known) : null;
+    }
+
+    /** Shows the presented fingerprint, like ssh does, and remembers it if the user agrees. */
+    private Fingerprint askOnFirstUse(ServerLocation where, KnownServers known) throws IOException {
+        Fingerprint presented = CertificateCapture.fetch(where, Duration.ofSeconds(15));
+        cairn.err.println("The server " + where.hostAndPort() + " is not known yet. Its certificate's SHA-256 fingerprint is");
+        cairn.err.println("  " + presented.colonSeparated());
+        cairn.err.println("Compare it with what 'cairn server fingerprint' prints on the server.");
+        String answer = System.console() == null ? null
+                : System.console().readLine("Trust this server and remember it? [y/N] ");
+        if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
+            throw new Cairn.UserError("the server was not trusted; nothing was sent to it."
+                    + " Pass --server-fingerprint to pin it without a prompt");
+        }
+        known.remember(where, presented);
+        cairn.err.println("remembered in " + known.file());
+        return presented;
+    }
+}

@@ -1,0 +1,2 @@
+/** HTTP: the Jetty handler implementing the Cairn server protocol. */
+package dev.cairn.server.http;
