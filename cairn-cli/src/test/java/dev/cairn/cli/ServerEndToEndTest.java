@@ -2,7 +2,21 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.client.backup.Archiver;
+import dev.cairn.client.backup.BackupOptions;
+import dev.cairn.client.backup.BackupResult;
+import dev.cairn.client.backup.Progress;
+import dev.cairn.format.snapshot.BackupMode;
+import dev.cairn.repository.Repository;
 import dev.cairn.repository.retention.Policy;
+import dev.cairn.server.maintenance.Maintenance;
+import dev.cairn.storage.Backend;
+import dev.cairn.storage.FileInfo;
+import dev.cairn.storage.Handle;
+import dev.cairn.storage.Payload;
+import dev.cairn.storage.http.Fingerprint;
+import dev.cairn.storage.http.HttpBackend;
+import dev.cairn.storage.http.ServerLocation;
 import dev.cairn.server.CairnServer;
 import dev.cairn.server.ServerConfig;
 import dev.cairn.storage.FileKind;
@@ -248,6 +262,86 @@ class ServerEndToEndTest {
         cli.env.put("CAIRN_REPOSITORY", url("machine-7"));
         cli.expect(0, "check", "--read-data");
         assertRestoresIdentically("latest", sources.get(7));
+    }
+
+    @Test
+    void packCollectedWhileBackupRuns_commitIsRefusedAndRetried() throws Exception {
+        cli.env.put("CAIRN_SERVER_TOKEN", fullToken);
+        cli.expect(0, "init");
+        Path src = tree("src", 3, 5);
+        cli.expect(0, "backup", src.toString());
+        Backend direct = httpBackend(fullToken);
+        String only = direct.list(FileKind.SNAPSHOT).get(0).handle().name();
+        // Its packs now hold data that no live snapshot names, but the client's index still lists them.
+        direct.delete(Handle.of(FileKind.SNAPSHOT, only));
+
+        var collectedDuringCommit = new java.util.concurrent.atomic.AtomicReference<Maintenance.Report>();
+        Backend racing = new ForwardingBackend(direct) {
+            @Override
+            public void put(Handle handle, Payload payload) throws IOException {
+                if (handle.kind() == FileKind.SNAPSHOT && collectedDuringCommit.get() == null) {
+                    // The backup outlived the grace period: its own lock looks stale, so collection runs.
+                    serverClock.advance(Duration.ofDays(8));
+                    collectedDuringCommit.set(server.runMaintenance());
+                }
+                super.put(handle, payload);
+            }
+        };
+        BackupResult result;
+        try (Repository repo = Repository.open(racing, CliHarness.PASSWORD.toCharArray(), java.time.Clock.systemUTC())) {
+            BackupOptions opts = new BackupOptions(List.of(src), List.of(), false, false, List.of(), "racer", "tester",
+                    BackupMode.INCREMENTAL, 2, 3);
+            result = new Archiver(repo, opts, null, new Progress(), java.time.Clock.systemUTC()).run();
+        }
+
+        assertThat(collectedDuringCommit.get().packsTrashed()).isPositive();
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("vanished"));
+        assertRestoresIdentically("latest", src);
+        assertThat(cli.expect(0, "check", "--read-data").out()).contains("no errors found");
+    }
+
+    private Backend httpBackend(String token) {
+        return HttpBackend.builder(ServerLocation.parse(url("laptop"))).credential(token)
+                .fingerprint(Fingerprint.parse(server.fingerprint())).build();
+    }
+
+    /** Passes every call through; tests override the ones they intercept. */
+    private static class ForwardingBackend implements Backend {
+        private final Backend inner;
+
+        ForwardingBackend(Backend inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String location() {
+            return inner.location();
+        }
+
+        @Override
+        public void put(Handle handle, Payload payload) throws IOException {
+            inner.put(handle, payload);
+        }
+
+        @Override
+        public void read(Handle handle, long offset, long length, ReadConsumer consumer) throws IOException {
+            inner.read(handle, offset, length, consumer);
+        }
+
+        @Override
+        public FileInfo stat(Handle handle) throws IOException {
+            return inner.stat(handle);
+        }
+
+        @Override
+        public List<FileInfo> list(FileKind kind) throws IOException {
+            return inner.list(kind);
+        }
+
+        @Override
+        public void delete(Handle handle) throws IOException {
+            inner.delete(handle);
+        }
     }
 
     private int countSnapshots() {
