@@ -33,6 +33,12 @@ class RetryingBackendContractTest extends BackendContract {
         return new RetryingBackend(faulty, 5, Duration.ZERO, Duration.ZERO, duration -> {});
     }
 
+    @Override
+    protected boolean repeatedPutMaySucceed() {
+        // Every retried put that meets its file with the payload's size takes it as its own.
+        return true;
+    }
+
     @Test
     void retries_areExercised() throws IOException {
         backend().put(Handle.of(FileKind.PACK, "ab"), Payload.of(new byte[1]));
