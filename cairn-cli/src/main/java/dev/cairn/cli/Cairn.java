@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = {"Encrypted, deduplicating backups.", ""},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, CheckCommand.class, KeyCommand.class, ForgetCommand.class, PruneCommand.class,
-                VerifyCommand.class, DiffCommand.class, FindCommand.class, StatsCommand.class,
+                VerifyCommand.class, DiffCommand.class, FindCommand.class, StatsCommand.class, AccountCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -49,6 +49,7 @@ import picocli.CommandLine.Option;
                 "  CAIRN_PASSWORD     the repository password (--password-file and --password-command take precedence)",
                 "  CAIRN_SERVER_TOKEN the device token for a repository on a Cairn server (--server-token-file wins)",
                 "  CAIRN_SERVER_FINGERPRINT  the server certificate's SHA-256 fingerprint (--server-fingerprint wins)",
+                "  CAIRN_ACCOUNT_PASSWORD    the account password on a Cairn server, for 'cairn account'",
                 "",
                 "Server: 'cairn server --help' lists the commands that run and administer a Cairn server."})
 public final class Cairn {

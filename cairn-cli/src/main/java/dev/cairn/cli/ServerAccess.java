@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.storage.Backend;
+import dev.cairn.storage.http.AccountClient;
 import dev.cairn.storage.http.CertificateCapture;
 import dev.cairn.storage.http.Fingerprint;
 import dev.cairn.storage.http.HttpBackend;
@@ -28,12 +29,7 @@ final class ServerAccess {
     }
 
     Backend backend(String url) throws IOException {
-        ServerLocation where;
-        try {
-            where = ServerLocation.parse(url);
-        } catch (IllegalArgumentException e) {
-            throw new Cairn.UserError(e.getMessage());
-        }
+        ServerLocation where = parse(url);
         return HttpBackend.builder(where).credential(token()).fingerprint(where.tls() ? pin(where) : null).build();
     }
 
@@ -48,6 +44,36 @@ final class ServerAccess {
         throw new Cairn.UserError("a repository on a Cairn server needs a device token: set CAIRN_SERVER_TOKEN or"
                 + " use --server-token-file (the server's administrator creates one with"
                 + " 'cairn server token create --account ACCOUNT --device NAME')");
+    }
+
+    /** The account owner's client for the repository's server, signed in with the account password. */
+    AccountClient account(String url) throws IOException {
+        ServerLocation where = parse(url);
+        char[] password = accountPassword(where);
+        return new AccountClient(where, password, where.tls() ? pin(where) : null);
+    }
+
+    private char[] accountPassword(ServerLocation where) throws IOException {
+        String fromEnv = cairn.env.get("CAIRN_ACCOUNT_PASSWORD");
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return fromEnv.toCharArray();
+        }
+        if (System.console() == null) {
+            throw new Cairn.UserError("no account password given and no terminal to ask on: set CAIRN_ACCOUNT_PASSWORD");
+        }
+        char[] pw = System.console().readPassword("Password of account %s on %s: ", where.account(), where.hostAndPort());
+        if (pw == null || pw.length == 0) {
+            throw new Cairn.UserError("no password entered");
+        }
+        return pw;
+    }
+
+    private static ServerLocation parse(String url) {
+        try {
+            return ServerLocation.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new Cairn.UserError(e.getMessage());
+        }
     }
 
     private Fingerprint pin(ServerLocation where) throws IOException {

@@ -154,7 +154,12 @@ class ServerEndToEndTest {
         assertThat(trash).filteredOn(e -> e.kind() == FileKind.SNAPSHOT).singleElement()
                 .satisfies(e -> assertThat(e.name()).isEqualTo(first));
         long id = trash.stream().filter(e -> e.kind() == FileKind.SNAPSHOT).findFirst().orElseThrow().id();
-        server.admin().restore("alice", id);
+        // Undoing needs the account password, which a device does not hold.
+        assertThat(cli.run("account", "restore", Long.toString(id)).code()).isNotZero();
+        cli.env.put("CAIRN_ACCOUNT_PASSWORD", "alice-password-1");
+        assertThat(cli.expect(0, "account", "trash").out()).contains(first.substring(0, 8)).contains("snapshots");
+        assertThat(cli.expect(0, "account", "usage").out()).contains("account alice").contains("laptop");
+        cli.expect(0, "account", "restore", Long.toString(id));
         assertThat(countSnapshots()).isEqualTo(2);
     }
 
