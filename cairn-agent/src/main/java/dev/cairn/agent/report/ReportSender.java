@@ -1,0 +1,15 @@
+package dev.cairn.agent.report;
+
+import java.io.IOException;
+
+/**
+ * Delivers one report to the server ({@code POST /v1/reports} with {@link ReportJson} as the
+ * body). Returning normally means the server has stored the report; the queue then forgets it.
+ * Any {@link IOException} means it may not have, and the report is sent again later, so the
+ * server must accept a report twice (it knows it by its id). A report the server refuses for
+ * good is signalled with {@link RejectedReportException}.
+ */
+@FunctionalInterface
+public interface ReportSender {
+    void send(RunReport report) throws IOException;
+}
