@@ -10,11 +10,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.cairn.format.CorruptDataException;
 import dev.cairn.format.Fixtures;
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AeadTest {
 
@@ -176,5 +184,143 @@ class AeadTest {
                 .isExactlyInstanceOf(CorruptDataException.class);
         assertThatThrownBy(() -> Aead.open(seq(0, 32), new byte[5], 0, 40, null, "x"))
                 .isExactlyInstanceOf(CorruptDataException.class);
+    }
+
+    // Aead opens by AES-CTR plus re-sealing, in slices (see its class comment); the tests below
+    // hold it to the JDK's own GCM at sizes around the block and the slice boundaries.
+
+    private static final int MIB = 1 << 20;
+
+    static IntStream sizes() {
+        int s = Aead.SLICE;
+        return IntStream.of(0, 1, 15, 16, 17, 4095, s - 1, s, s + 1, 2 * s + 5, MIB, MIB + 13);
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    /** {@code nonce || ciphertext || tag} from the JDK's GCM in one doFinal call. */
+    private static byte[] jdkSeal(byte[] key, byte[] nonce, byte[] pt, byte[] aad) throws Exception {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+        if (aad != null) {
+            c.updateAAD(aad);
+        }
+        byte[] ct = c.doFinal(pt);
+        byte[] out = Arrays.copyOf(nonce, nonce.length + ct.length);
+        System.arraycopy(ct, 0, out, nonce.length, ct.length);
+        return out;
+    }
+
+    private static byte[] jdkOpen(byte[] key, byte[] sealed, byte[] aad) throws Exception {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+        if (aad != null) {
+            c.updateAAD(aad);
+        }
+        return c.doFinal(sealed, 12, sealed.length - 12);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void open_readsWhatTheJdksGcmSealed(int size) throws Exception {
+        byte[] key = random(32, size);
+        byte[] nonce = random(12, size + 1);
+        byte[] pt = random(size, size + 2);
+        byte[] aad = ascii("aad " + size);
+        byte[] sealed = jdkSeal(key, nonce, pt, aad);
+        assertThat(Aead.open(key, sealed, aad, "m")).isEqualTo(pt);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void seal_isTheJdksGcmByteForByte_andTheJdkOpensIt(int size) throws Exception {
+        byte[] key = random(32, size + 3);
+        byte[] nonce = random(12, size + 4);
+        byte[] pt = random(size + 7, size + 5);
+        forgetLastNonce();
+        byte[] sealed = Aead.seal(key, nonce, pt, 7, size, ascii("x"));
+        byte[] expected = jdkSeal(key, nonce, Arrays.copyOfRange(pt, 7, 7 + size), ascii("x"));
+        assertThat(sealed).isEqualTo(expected);
+        assertThat(jdkOpen(key, sealed, ascii("x"))).isEqualTo(Arrays.copyOfRange(pt, 7, 7 + size));
+        assertThat(Aead.open(key, sealed, ascii("x"), "m")).isEqualTo(Arrays.copyOfRange(pt, 7, 7 + size));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void open_rejectsEveryKindOfTampering(int size) {
+        byte[] key = random(32, size + 6);
+        byte[] aad = ascii("aad");
+        byte[] sealed = Aead.seal(key, random(size, size + 8), aad);
+        int ctEnd = sealed.length - Aead.TAG_LENGTH;
+        if (size > 0) {
+            assertCorrupt(key, Fixtures.flipped(sealed, Aead.NONCE_LENGTH), aad, "first ciphertext byte");
+            assertCorrupt(key, Fixtures.flipped(sealed, ctEnd - 1), aad, "last ciphertext byte");
+            assertCorrupt(key, Fixtures.flipped(sealed, Aead.NONCE_LENGTH + size / 2), aad, "middle ciphertext byte");
+        }
+        assertCorrupt(key, Fixtures.flipped(sealed, ctEnd), aad, "first tag byte");
+        assertCorrupt(key, Fixtures.flipped(sealed, sealed.length - 1), aad, "last tag byte");
+        assertCorrupt(key, Fixtures.flipped(sealed, 0), aad, "first nonce byte");
+        assertCorrupt(key, Fixtures.flipped(sealed, Aead.NONCE_LENGTH - 1), aad, "last nonce byte");
+        assertCorrupt(key, sealed, ascii("aae"), "other AAD");
+        assertCorrupt(key, sealed, null, "no AAD");
+        assertCorrupt(Fixtures.flipped(key, 31), sealed, aad, "other key");
+        // A message shortened by whole blocks keeps a well-formed layout but not its tag.
+        if (size >= 32) {
+            byte[] shorter = Arrays.copyOf(sealed, sealed.length - 16);
+            System.arraycopy(sealed, ctEnd, shorter, shorter.length - 16, 16);
+            assertCorrupt(key, shorter, aad, "ciphertext shortened by a block");
+        }
+    }
+
+    private static void assertCorrupt(byte[] key, byte[] sealed, byte[] aad, String as) {
+        Throwable t = catchThrowable(() -> Aead.open(key, sealed, aad, "the blob"));
+        assertThat(t).as(as).isExactlyInstanceOf(CorruptDataException.class)
+                .hasMessage("the blob failed authentication: it was damaged or altered")
+                .hasCauseInstanceOf(AEADBadTagException.class);
+    }
+
+    @Test
+    void open_sameMessageTwiceInARow_works() throws Exception {
+        // Re-sealing to check the tag reuses the message's key and nonce; the JDK's guard against
+        // encrypting twice under them must not turn a second read of a blob into an error.
+        byte[] key = Aead.randomBytes(32);
+        byte[] pt = random(3 * Aead.SLICE + 1, 9);
+        byte[] sealed = Aead.seal(key, pt, null);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Aead.open(key, sealed, null, "m")).isEqualTo(pt);
+        }
+        assertThat(Aead.open(seq(0, 32), hex(GOLDEN), ascii("aad"), "golden")).isEqualTo(ascii("cairn golden vector"));
+        assertThat(Aead.open(seq(0, 32), hex(GOLDEN), ascii("aad"), "golden")).isEqualTo(ascii("cairn golden vector"));
+        assertCorrupt(seq(0, 32), Fixtures.flipped(hex(GOLDEN), 20), ascii("aad"), "tampered after two good reads");
+        assertThat(Aead.open(seq(0, 32), hex(GOLDEN), ascii("aad"), "golden")).isEqualTo(ascii("cairn golden vector"));
+    }
+
+    @Test
+    void open_largeSubRangeOfBuffer() throws Exception {
+        byte[] key = Aead.randomBytes(32);
+        byte[] pt = random(MIB + 13, 10);
+        byte[] sealed = Aead.seal(key, pt, ascii("a"));
+        byte[] buf = new byte[3 + sealed.length + 5];
+        System.arraycopy(sealed, 0, buf, 3, sealed.length);
+        assertThat(Aead.open(key, buf, 3, sealed.length, ascii("a"), "m")).isEqualTo(pt);
+    }
+
+    @Test
+    void openAndSeal_onManyThreads_agreeWithTheJdk() throws Exception {
+        byte[] key = Aead.randomBytes(32);
+        IntStream.range(0, 64).parallel().forEach(i -> {
+            try {
+                byte[] pt = random(i * 1000 + i, i);
+                byte[] sealed = Aead.seal(key, pt, ascii("p"));
+                assertThat(jdkOpen(key, sealed, ascii("p"))).isEqualTo(pt);
+                assertThat(Aead.open(key, sealed, ascii("p"), "m")).isEqualTo(pt);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 }
