@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import dev.cairn.format.crypto.KdfParams;
 import dev.cairn.repository.retention.Policy;
+import dev.cairn.server.alert.Mailer;
 import dev.cairn.server.auth.Authenticator;
 import dev.cairn.server.auth.CredentialHasher;
 import dev.cairn.server.auth.DeviceToken;
@@ -10,7 +11,9 @@ import dev.cairn.server.catalog.Catalog.Account;
 import dev.cairn.server.catalog.Catalog.TrashEntry;
 import dev.cairn.server.catalog.Catalog.Usage;
 import dev.cairn.server.catalog.CatalogException;
+import dev.cairn.server.catalog.MonitorCatalog;
 import dev.cairn.server.maintenance.Maintenance;
+import dev.cairn.server.monitor.MonitorSettings;
 import dev.cairn.server.store.Names;
 import dev.cairn.server.store.RepoStore;
 import dev.cairn.server.store.StoreException;
@@ -135,6 +138,54 @@ public final class Admin implements AutoCloseable {
         Account a = account(name);
         catalog.setQuota(a.id(), bytes);
         catalog.log(a.id(), "administrator", "quota", Long.toString(bytes));
+    }
+
+    // ---------------------------------------------------------------- monitoring contacts
+
+    /** Where an account's alerts and daily reports go; either may be null. */
+    public MonitorCatalog.Contacts contacts(String account) {
+        return new MonitorCatalog(catalog).contacts(account(account).id());
+    }
+
+    /** Sets the address that receives the account's alerts and daily report; null removes it. */
+    public void setEmail(String account, String address) {
+        Account a = account(account);
+        String checked;
+        try {
+            checked = address == null ? null : Mailer.address(address).getAddress();
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(e.getMessage(), e);
+        }
+        new MonitorCatalog(catalog).setEmail(a.id(), checked);
+        catalog.log(a.id(), "administrator", "email", checked == null ? "removed" : checked);
+    }
+
+    /** Sets a webhook URL that receives the account's alerts and daily report as JSON; null removes it. */
+    public void setWebhook(String account, String url) {
+        Account a = account(account);
+        String checked;
+        try {
+            checked = url == null ? null : MonitorSettings.checkWebhookUrl(url).toString();
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(e.getMessage(), e);
+        }
+        new MonitorCatalog(catalog).setWebhook(a.id(), checked);
+        catalog.log(a.id(), "administrator", "webhook", checked == null ? "removed" : checked);
+    }
+
+    /** The account's monitored sets as last evaluated. */
+    public List<MonitorCatalog.MonitoredSet> monitoredSets(String account) {
+        return new MonitorCatalog(catalog).sets(account(account).id());
+    }
+
+    /** Stops monitoring a retired client's set, with its reports and incidents (no recovery notice is sent). */
+    public void forgetMonitoredSet(String account, String client, String set) {
+        Account a = account(account);
+        if (!new MonitorCatalog(catalog).removeSet(a.id(), client, set)) {
+            throw new AdminException("account '" + account + "' has no monitored set '" + set + "' of client '"
+                    + client + "'");
+        }
+        catalog.log(a.id(), "administrator", "monitor", "stopped monitoring " + client + "/" + set);
     }
 
     // ---------------------------------------------------------------- tokens

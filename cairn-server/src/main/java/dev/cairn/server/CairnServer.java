@@ -1,10 +1,17 @@
 package dev.cairn.server;
 
+import dev.cairn.server.alert.Mailer;
+import dev.cairn.server.alert.Postman;
+import dev.cairn.server.alert.Webhook;
 import dev.cairn.server.auth.Authenticator;
 import dev.cairn.server.auth.CredentialHasher;
 import dev.cairn.server.catalog.Catalog;
 import dev.cairn.server.http.CairnHandler;
+import dev.cairn.server.catalog.MonitorCatalog;
 import dev.cairn.server.maintenance.Maintenance;
+import dev.cairn.server.monitor.Metrics;
+import dev.cairn.server.monitor.Monitor;
+import dev.cairn.server.monitor.MonitorSettings;
 import dev.cairn.server.store.RepoStore;
 import dev.cairn.server.tls.ServerCertificate;
 import java.io.IOException;
@@ -34,13 +41,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Cairn server: the protocol of docs/design.md over HTTPS (or plain HTTP when
- * configured), on one data directory, with maintenance on a schedule.
+ * configured), on one data directory, with maintenance and monitoring on a schedule.
  *
  * <p>{@link #start} holds an exclusive lock on {@code DATA/server.lock} for the server's lifetime,
- * so a second server or an offline {@code maintain} on the same data directory is refused.
- * {@link #close} shuts down gracefully: it stops accepting connections, lets requests in flight
- * finish for up to {@link ServerConfig#stopTimeout()}, then aborts the rest. An aborted resumable
- * upload keeps its bytes; nothing is ever half-published.
+ * so a second server or an offline {@code maintain} on the same data directory is refused. Before
+ * it listens it reconciles the catalog with the repository folders ({@link RepoStore#reconcile}),
+ * which repairs what a crash of the previous run left half-recorded. {@link #close} shuts down
+ * gracefully: it stops accepting connections, lets requests in flight finish for up to
+ * {@link ServerConfig#stopTimeout()}, then aborts the rest. An aborted resumable upload keeps its
+ * bytes; nothing is ever half-published.
  */
 public final class CairnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
@@ -53,6 +62,8 @@ public final class CairnServer implements AutoCloseable {
     private final Maintenance maintenance;
     private final ScheduledExecutorService scheduler;
     private final ServerLock lock;
+    private Monitor monitor;
+    private ScheduledExecutorService monitorScheduler;
 
     private CairnServer(ServerConfig config, Server jetty, ServerConnector connector, String fingerprint, Admin admin,
                         Maintenance maintenance, ScheduledExecutorService scheduler, ServerLock lock) {
@@ -82,11 +93,31 @@ public final class CairnServer implements AutoCloseable {
     private static CairnServer start(ServerConfig config, Path data, ServerLock lock) throws IOException {
         Catalog catalog = Catalog.open(data, config.clock());
         RepoStore store = new RepoStore(data, catalog, config.clock());
+        // A previous run may have been killed between writing a file and its catalog row; usage,
+        // quotas, snapshot commits and collection read the catalog, so repair it before serving.
+        RepoStore.ReconcileReport repaired = store.reconcile();
+        if (repaired.repaired()) {
+            LOG.warn("the previous run stopped abruptly; repaired the catalog: {} file(s) recorded, {} forgotten,"
+                    + " {} trash entries settled, {} temporary upload file(s) removed", repaired.filesRecorded(),
+                    repaired.filesForgotten(), repaired.trashEntriesSettled(), repaired.tempFilesRemoved());
+        }
+        repaired.problems().forEach(p -> LOG.warn("{}", p));
         CredentialHasher hasher = new CredentialHasher(config.kdf());
         Authenticator authenticator = new Authenticator(catalog, hasher, config.clock());
         Admin admin = new Admin(catalog, store, hasher, authenticator, config.clock(), false);
         Maintenance maintenance = new Maintenance(catalog, store, config.clock(), config.zone(), config.trashGrace(),
                 config.gcGrace());
+        ScheduledExecutorService monitorScheduler = monitorScheduler(config.monitoring());
+        Monitor monitor;
+        try {
+            monitor = monitor(config, data, catalog, monitorScheduler);
+        } catch (IOException | RuntimeException e) {
+            if (monitorScheduler != null) {
+                monitorScheduler.shutdownNow();
+            }
+            throw e;
+        }
+        Metrics metrics = new Metrics(catalog, new MonitorCatalog(catalog), monitor);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("cairn-http");
@@ -117,14 +148,17 @@ public final class CairnServer implements AutoCloseable {
         connector.setHost(config.listenHost());
         connector.setPort(config.port());
         jetty.addConnector(connector);
-        jetty.setHandler(new GracefulHandler(new CairnHandler(authenticator, store, catalog, config.maxRequestBody())));
+        jetty.setHandler(new GracefulHandler(new CairnHandler(authenticator, store, catalog, config.maxRequestBody(),
+                monitor, metrics)));
         jetty.setStopTimeout(config.stopTimeout().toMillis());
         jetty.setStopAtShutdown(false); // the command line owns shutdown hooks
         try {
             jetty.start();
         } catch (IOException e) {
+            shutdown(monitorScheduler);
             throw new IOException("cannot listen on " + config.listenHost() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (Exception e) {
+            shutdown(monitorScheduler);
             throw new IOException("the server failed to start: " + e.getMessage(), e);
         }
         ScheduledExecutorService scheduler = null;
@@ -137,6 +171,12 @@ public final class CairnServer implements AutoCloseable {
             });
         }
         server = new CairnServer(config, jetty, connector, fingerprint, admin, maintenance, scheduler, lock);
+        server.monitor = monitor;
+        server.monitorScheduler = monitorScheduler;
+        if (monitorScheduler != null) {
+            long every = config.monitoring().monitorInterval().toMillis();
+            monitorScheduler.scheduleWithFixedDelay(monitor::scheduledTick, every, every, TimeUnit.MILLISECONDS);
+        }
         if (scheduler != null) {
             CairnServer s = server;
             long every = config.maintenanceInterval().toMillis();
@@ -144,6 +184,39 @@ public final class CairnServer implements AutoCloseable {
         }
         LOG.info("listening on {} ({})", server.baseUri(), config.insecureHttp() ? "plain HTTP" : "HTTPS");
         return server;
+    }
+
+    /** One thread for monitoring ticks (scheduled, and early ones after reports); null when on demand only. */
+    private static ScheduledExecutorService monitorScheduler(MonitorSettings settings) {
+        if (settings.monitorInterval().isZero()) {
+            return null;
+        }
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static Monitor monitor(ServerConfig config, Path data, Catalog catalog, ScheduledExecutorService scheduler)
+            throws IOException {
+        MonitorSettings m = config.monitoring();
+        Mailer mailer = null;
+        if (m.emailEnabled()) {
+            mailer = new Mailer(m.smtpHost(), m.effectiveSmtpPort(), m.smtpSecurity(), m.smtpUser(),
+                    m.smtpPasswordFile(), m.mailFrom(), config.clock());
+        } else if (m.adminEmail() != null) {
+            LOG.warn("admin-email is set but smtp-host is not: no email will be sent");
+        }
+        MonitorCatalog monitorCatalog = new MonitorCatalog(catalog);
+        Postman postman = new Postman(monitorCatalog, mailer, new Webhook(), config.clock());
+        return new Monitor(catalog, monitorCatalog, m, config.clock(), config.zone(), data, postman, scheduler);
+    }
+
+    private static void shutdown(ScheduledExecutorService scheduler) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
     }
 
     private void scheduledMaintenance() {
@@ -196,6 +269,11 @@ public final class CairnServer implements AutoCloseable {
         return admin;
     }
 
+    /** The monitor: run reports, incidents, alerts and daily reports (docs/design.md, "Reports and monitoring"). */
+    public Monitor monitor() {
+        return monitor;
+    }
+
     /** Runs one maintenance pass now (also what the schedule runs); passes never overlap. */
     public synchronized Maintenance.Report runMaintenance() {
         return maintenance.run();
@@ -207,6 +285,7 @@ public final class CairnServer implements AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        shutdown(monitorScheduler);
         try {
             jetty.stop();
         } catch (Exception e) {

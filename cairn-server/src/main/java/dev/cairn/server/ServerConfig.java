@@ -1,7 +1,11 @@
 package dev.cairn.server;
 
 import dev.cairn.format.crypto.KdfParams;
+import dev.cairn.server.alert.Mailer;
+import dev.cairn.server.alert.SmtpSecurity;
 import dev.cairn.server.auth.CredentialHasher;
+import dev.cairn.server.monitor.MonitorSettings;
+import dev.cairn.server.store.Sizes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
@@ -34,15 +40,19 @@ import java.util.regex.Pattern;
  * @param kdf Argon2id cost for new password and token hashes
  * @param maxRequestBody the largest body a put may have, in bytes
  * @param stopTimeout how long a shutdown waits for requests in flight before cutting them off
+ * @param monitoring monitoring, alerts, daily reports and metrics
  */
 public record ServerConfig(Path dataDir, String listenHost, int port, boolean insecureHttp, Path tlsCertificatePem,
                            Path tlsKeyPem, Duration trashGrace, Duration gcGrace, Duration maintenanceInterval,
-                           ZoneId zone, Clock clock, KdfParams kdf, long maxRequestBody, Duration stopTimeout) {
+                           ZoneId zone, Clock clock, KdfParams kdf, long maxRequestBody, Duration stopTimeout,
+                           MonitorSettings monitoring) {
     public static final int DEFAULT_PORT = 8443;
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** The keys {@link #load} understands. */
     public static final List<String> KEYS = List.of("listen", "insecure-http", "tls-certificate", "tls-key",
-            "trash-grace", "gc-grace", "maintenance-interval", "time-zone");
+            "trash-grace", "gc-grace", "maintenance-interval", "time-zone", "admin-email", "mail-from", "smtp-host",
+            "smtp-port", "smtp-security", "smtp-user", "smtp-password-file", "webhook-url", "alert-reminder",
+            "overdue-grace", "daily-report-at", "storage-free-min", "metrics-token", "monitor-interval");
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -54,6 +64,7 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(kdf, "kdf");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
+        Objects.requireNonNull(monitoring, "monitoring");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
@@ -87,6 +98,20 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
         b.kdf = kdf;
         b.maxRequestBody = maxRequestBody;
         b.stopTimeout = stopTimeout;
+        b.adminEmail = monitoring.adminEmail();
+        b.mailFrom = monitoring.mailFrom();
+        b.smtpHost = monitoring.smtpHost();
+        b.smtpPort = monitoring.smtpPort();
+        b.smtpSecurity = monitoring.smtpSecurity();
+        b.smtpUser = monitoring.smtpUser();
+        b.smtpPasswordFile = monitoring.smtpPasswordFile();
+        b.webhookUrl = monitoring.webhookUrl();
+        b.alertReminder = monitoring.alertReminder();
+        b.overdueGrace = monitoring.overdueGrace();
+        b.dailyReportAt = monitoring.dailyReportAt();
+        b.storageFreeMin = monitoring.storageFreeMinBytes();
+        b.metricsToken = monitoring.metricsToken();
+        b.monitorInterval = monitoring.monitorInterval();
         return b;
     }
 
@@ -95,8 +120,13 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
      * {@link #KEYS}: {@code listen = HOST:PORT}, {@code insecure-http = true|false},
      * {@code tls-certificate = FILE}, {@code tls-key = FILE} (relative to the file's folder),
      * {@code trash-grace}, {@code gc-grace}, {@code maintenance-interval} (durations such as 30d,
-     * 7d, 1h, 15m) and {@code time-zone} (e.g. Europe/Berlin). The data directory is the file's
-     * folder. Unknown keys and bad values are errors naming the line.
+     * 7d, 1h, 15m) and {@code time-zone} (e.g. Europe/Berlin); for monitoring {@code admin-email},
+     * {@code mail-from}, {@code smtp-host}, {@code smtp-port}, {@code smtp-security}
+     * (none|starttls|tls), {@code smtp-user}, {@code smtp-password-file}, {@code webhook-url},
+     * {@code alert-reminder}, {@code overdue-grace} (a duration or {@code auto}),
+     * {@code daily-report-at} (HH:MM or {@code off}), {@code storage-free-min} (a size or
+     * {@code auto}), {@code metrics-token} and {@code monitor-interval}. The data directory is the
+     * file's folder. Unknown keys and bad values are errors naming the line.
      */
     public static ServerConfig load(Path file) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
@@ -176,6 +206,20 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
         private KdfParams kdf = CredentialHasher.DEFAULT;
         private long maxRequestBody = 4L << 30;
         private Duration stopTimeout = Duration.ofSeconds(30);
+        private String adminEmail = MonitorSettings.DEFAULTS.adminEmail();
+        private String mailFrom = MonitorSettings.DEFAULTS.mailFrom();
+        private String smtpHost = MonitorSettings.DEFAULTS.smtpHost();
+        private int smtpPort = MonitorSettings.DEFAULTS.smtpPort();
+        private SmtpSecurity smtpSecurity = MonitorSettings.DEFAULTS.smtpSecurity();
+        private String smtpUser = MonitorSettings.DEFAULTS.smtpUser();
+        private Path smtpPasswordFile = MonitorSettings.DEFAULTS.smtpPasswordFile();
+        private java.net.URI webhookUrl = MonitorSettings.DEFAULTS.webhookUrl();
+        private Duration alertReminder = MonitorSettings.DEFAULTS.alertReminder();
+        private Duration overdueGrace = MonitorSettings.DEFAULTS.overdueGrace();
+        private LocalTime dailyReportAt = MonitorSettings.DEFAULTS.dailyReportAt();
+        private long storageFreeMin = MonitorSettings.DEFAULTS.storageFreeMinBytes();
+        private String metricsToken = MonitorSettings.DEFAULTS.metricsToken();
+        private Duration monitorInterval = MonitorSettings.DEFAULTS.monitorInterval();
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -292,6 +336,85 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
             return this;
         }
 
+        /** The administrator's email address: every alert and the daily overview; null = none. */
+        public Builder adminEmail(String v) {
+            adminEmail = v == null ? null : Mailer.address(v).getAddress();
+            return this;
+        }
+
+        public Builder mailFrom(String v) {
+            mailFrom = Mailer.address(v).toString();
+            return this;
+        }
+
+        /** The SMTP server; null turns email off. */
+        public Builder smtpHost(String v) {
+            smtpHost = v == null || v.isBlank() ? null : v.strip();
+            return this;
+        }
+
+        /** 0 = the usual port of the security mode. */
+        public Builder smtpPort(int v) {
+            smtpPort = v;
+            return this;
+        }
+
+        public Builder smtpSecurity(SmtpSecurity v) {
+            smtpSecurity = v;
+            return this;
+        }
+
+        public Builder smtpUser(String v) {
+            smtpUser = v;
+            return this;
+        }
+
+        public Builder smtpPasswordFile(Path v) {
+            smtpPasswordFile = v;
+            return this;
+        }
+
+        /** Receives every alert, reminder, recovery and the daily overview as JSON; null = none. */
+        public Builder webhookUrl(String v) {
+            webhookUrl = v == null ? null : MonitorSettings.checkWebhookUrl(v);
+            return this;
+        }
+
+        public Builder alertReminder(Duration v) {
+            alertReminder = v;
+            return this;
+        }
+
+        /** Null = automatic: half the expected interval, at least 2 minutes. */
+        public Builder overdueGrace(Duration v) {
+            overdueGrace = v;
+            return this;
+        }
+
+        /** Null = no daily reports. */
+        public Builder dailyReportAt(LocalTime v) {
+            dailyReportAt = v;
+            return this;
+        }
+
+        /** {@link MonitorSettings#AUTO_FREE_MIN} = 5 % of the file system or 1 GiB, whichever is smaller. */
+        public Builder storageFreeMin(long bytes) {
+            storageFreeMin = bytes;
+            return this;
+        }
+
+        /** Null = {@code /metrics} answers loopback clients only. */
+        public Builder metricsToken(String v) {
+            metricsToken = v;
+            return this;
+        }
+
+        /** Zero = the monitor runs only when asked (tests). */
+        public Builder monitorInterval(Duration v) {
+            monitorInterval = v;
+            return this;
+        }
+
         /** Applies one {@code key = value} setting of a server.conf; relative paths against {@code base}. */
         public Builder set(String key, String value, Path base) {
             switch (key) {
@@ -309,10 +432,54 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
                         throw new IllegalArgumentException("'" + value + "' is not a time zone (e.g. UTC, Europe/Berlin)");
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown setting '" + key + "'; known: "
-                        + String.join(", ", KEYS));
+                default -> {
+                    if (!setMonitoring(key, value, base)) {
+                        throw new IllegalArgumentException("unknown setting '" + key + "'; known: "
+                                + String.join(", ", KEYS));
+                    }
+                }
             }
             return this;
+        }
+
+        private boolean setMonitoring(String key, String value, Path base) {
+            boolean auto = value.equalsIgnoreCase("auto");
+            switch (key) {
+                case "admin-email" -> adminEmail(value);
+                case "mail-from" -> mailFrom(value);
+                case "smtp-host" -> smtpHost(value);
+                case "smtp-port" -> smtpPort(port(value));
+                case "smtp-security" -> smtpSecurity(SmtpSecurity.parse(value));
+                case "smtp-user" -> smtpUser(value);
+                case "smtp-password-file" -> smtpPasswordFile(base.resolve(value));
+                case "webhook-url" -> webhookUrl(value);
+                case "alert-reminder" -> alertReminder(parseDuration(value));
+                case "overdue-grace" -> overdueGrace(auto ? null : parseDuration(value));
+                case "daily-report-at" -> dailyReportAt(value.equalsIgnoreCase("off") ? null : time(value));
+                case "storage-free-min" -> storageFreeMin(auto ? MonitorSettings.AUTO_FREE_MIN : Sizes.parse(value));
+                case "metrics-token" -> metricsToken(value);
+                case "monitor-interval" -> monitorInterval(parseDuration(value));
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int port(String v) {
+            try {
+                return Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + v + "' is not a port number");
+            }
+        }
+
+        private static LocalTime time(String v) {
+            try {
+                return LocalTime.parse(v.strip());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("'" + v + "' is not a time of day: write e.g. 07:00, or off");
+            }
         }
 
         private static boolean bool(String v) {
@@ -325,7 +492,10 @@ public record ServerConfig(Path dataDir, String listenHost, int port, boolean in
 
         public ServerConfig build() {
             return new ServerConfig(dataDir, listenHost, port, insecureHttp, tlsCertificatePem, tlsKeyPem, trashGrace,
-                    gcGrace, maintenanceInterval, zone, clock, kdf, maxRequestBody, stopTimeout);
+                    gcGrace, maintenanceInterval, zone, clock, kdf, maxRequestBody, stopTimeout,
+                    new MonitorSettings(adminEmail, mailFrom, smtpHost, smtpPort, smtpSecurity, smtpUser,
+                            smtpPasswordFile, webhookUrl, alertReminder, overdueGrace, dailyReportAt, storageFreeMin,
+                            metricsToken, monitorInterval));
         }
     }
 }

@@ -145,11 +145,11 @@ public final class Catalog implements AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T tx(Work<T> work) {
+    <T> T tx(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -165,7 +165,7 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    private <T> T read(Work<T> work) {
+    <T> T read(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -174,7 +174,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
@@ -195,7 +195,7 @@ public final class Catalog implements AutoCloseable {
         return ps;
     }
 
-    private static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... args)
+    static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... args)
             throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
@@ -206,25 +206,25 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    private static <T> Optional<T> one(Connection c, RowMapper<T> mapper, String sql, Object... args)
+    static <T> Optional<T> one(Connection c, RowMapper<T> mapper, String sql, Object... args)
             throws SQLException {
         List<T> rows = query(c, mapper, sql, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    private static long number(Connection c, String sql, Object... args) throws SQLException {
+    static long number(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         }
     }
 
-    private static long insert(Connection c, String sql, Object... args) throws SQLException {
+    static long insert(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             ps.executeUpdate();
         }
@@ -247,7 +247,7 @@ public final class Catalog implements AutoCloseable {
         throw new IllegalStateException("unknown file kind in catalog: " + folder);
     }
 
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
@@ -457,6 +457,30 @@ public final class Catalog implements AutoCloseable {
                 insertSnapshot(c, r.id(), name, envelope);
             }
             return new StoredFile(r.id(), kind, name, size, at);
+        });
+    }
+
+    /**
+     * Applies what a reconciliation found in one repository folder, in one transaction: records
+     * the files the catalog did not know (creating the repository row if needed, and for a
+     * snapshot its envelope when given) and forgets the rows in {@code gone}.
+     */
+    public void reconcile(long accountId, String repo, List<StoredFile> found, Map<String, EnvelopeRow> envelopes,
+                          List<StoredFile> gone) {
+        tx(c -> {
+            Repository r = ensureRepository(c, accountId, repo);
+            for (StoredFile f : gone) {
+                deleteFileRows(c, r.id(), f.kind(), f.name());
+            }
+            for (StoredFile f : found) {
+                update(c, "INSERT OR REPLACE INTO files (repo_id, kind, name, size, stored_ms) VALUES (?, ?, ?, ?, ?)",
+                        r.id(), f.kind(), f.name(), f.size(), f.storedMs());
+                EnvelopeRow e = f.kind() == FileKind.SNAPSHOT ? envelopes.get(f.name()) : null;
+                if (e != null) {
+                    insertSnapshot(c, r.id(), f.name(), e);
+                }
+            }
+            return null;
         });
     }
 

@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn server account add|list|remove|passwd|quota}. */
+/** {@code cairn server account add|list|remove|passwd|quota|email|webhook}. */
 @Command(name = "account", description = "Manage accounts: each holds repositories, device tokens, a quota and a policy.",
         subcommands = {AccountCommand.Add.class, AccountCommand.ListAccounts.class, AccountCommand.Remove.class,
-                AccountCommand.Passwd.class, AccountCommand.Quota.class, CommandLine.HelpCommand.class})
+                AccountCommand.Passwd.class, AccountCommand.Quota.class, AccountCommand.Email.class,
+                AccountCommand.WebhookUrl.class, CommandLine.HelpCommand.class})
 final class AccountCommand {
 
     @Command(name = "add", description = {"Create an account. Its password signs in to the account API and gives",
@@ -30,6 +31,10 @@ final class AccountCommand {
         @Option(names = "--quota", paramLabel = "SIZE", description = "A quota, e.g. 500G or 2T (default: none).")
         String quota;
 
+        @Option(names = "--email", paramLabel = "ADDRESS", description = "Where the account's alerts and daily"
+                + " report go (default: none).")
+        String email;
+
         @Override
         int execute() throws Exception {
             String password = newPassword(passwordFile, "password for account " + name);
@@ -37,6 +42,9 @@ final class AccountCommand {
                 admin.addAccount(name, password);
                 if (quota != null) {
                     admin.setQuota(name, Sizes.parse(quota));
+                }
+                if (email != null) {
+                    admin.setEmail(name, email);
                 }
             }
             ctx().out().println("account " + name + " created");
@@ -144,6 +152,48 @@ final class AccountCommand {
             }
             ctx().out().println(bytes == 0 ? "account " + name + " has no quota now"
                     : "quota of " + name + " is " + Sizes.format(bytes));
+            return 0;
+        }
+    }
+
+    @Command(name = "email", description = {"Set the address that receives the account's alerts and daily report",
+            "('none' removes it). The administrator's admin-email receives every alert anyway."})
+    static final class Email extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS", description = "e.g. alice@example.org, or none")
+        String address;
+
+        @Override
+        int execute() {
+            boolean none = address.equalsIgnoreCase("none");
+            try (Admin admin = openAdmin()) {
+                admin.setEmail(name, none ? null : address);
+            }
+            ctx().out().println(none ? "account " + name + " has no email address now"
+                    : "alerts and daily reports of " + name + " go to " + address);
+            return 0;
+        }
+    }
+
+    @Command(name = "webhook", description = {"Set a URL that receives the account's alerts, recoveries and daily",
+            "report as JSON POSTs ('none' removes it)."})
+    static final class WebhookUrl extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "URL", description = "an http:// or https:// URL, or none")
+        String url;
+
+        @Override
+        int execute() {
+            boolean none = url.equalsIgnoreCase("none");
+            try (Admin admin = openAdmin()) {
+                admin.setWebhook(name, none ? null : url);
+            }
+            ctx().out().println(none ? "account " + name + " has no webhook now"
+                    : "alerts and daily reports of " + name + " are posted to " + url);
             return 0;
         }
     }

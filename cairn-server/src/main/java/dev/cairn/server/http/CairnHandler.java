@@ -6,6 +6,9 @@ import dev.cairn.server.auth.Principal;
 import dev.cairn.server.catalog.Catalog;
 import dev.cairn.server.catalog.Catalog.TrashEntry;
 import dev.cairn.server.catalog.Catalog.Usage;
+import dev.cairn.server.monitor.BadReportException;
+import dev.cairn.server.monitor.Metrics;
+import dev.cairn.server.monitor.Monitor;
 import dev.cairn.server.store.Names;
 import dev.cairn.server.store.RepoStore;
 import dev.cairn.server.store.StoreException;
@@ -14,11 +17,15 @@ import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Cairn server protocol of docs/design.md ("Server protocol") as a blocking Jetty handler:
  * the storage API under {@code /v1/repos/ACCOUNT/REPO}, the account API under
- * {@code /v1/account}, and {@code GET /health}.
+ * {@code /v1/account}, run reports at {@code POST /v1/reports}, {@code GET /metrics} and
+ * {@code GET /health}.
  *
  * <p>Every request is checked in this order: the path's shape and names (400 {@code bad-name}
  * before any lookup), the credential (401, or 429 after repeated failures), then the account (a
@@ -56,12 +64,22 @@ public final class CairnHandler extends Handler.Abstract {
     private final Catalog catalog;
     private final long maxBody;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final Monitor monitor;
+    private final Metrics metrics;
 
     public CairnHandler(Authenticator authenticator, RepoStore store, Catalog catalog, long maxBody) {
+        this(authenticator, store, catalog, maxBody, null, null);
+    }
+
+    /** With monitoring: {@code monitor} takes reports, {@code metrics} counts requests and answers /metrics. */
+    public CairnHandler(Authenticator authenticator, RepoStore store, Catalog catalog, long maxBody, Monitor monitor,
+                        Metrics metrics) {
         this.authenticator = authenticator;
         this.store = store;
         this.catalog = catalog;
         this.maxBody = maxBody;
+        this.monitor = monitor;
+        this.metrics = metrics;
     }
 
     /** One request in progress: what the log line reports. */
@@ -108,6 +126,9 @@ public final class CairnHandler extends Handler.Abstract {
         long bytes = Request.getContentBytesRead(request) + Response.getContentBytesWritten(response);
         LOG.info("{} {} account={} status={} bytes={} ms={}", request.getMethod(), x.route, x.account,
                 response.getStatus(), bytes, (System.nanoTime() - started) / 1_000_000);
+        if (metrics != null) {
+            metrics.recordRequest(request.getMethod(), x.route, response.getStatus(), failure != null);
+        }
         return true;
     }
 
@@ -122,6 +143,16 @@ public final class CairnHandler extends Handler.Abstract {
         if (path.equals("/health")) {
             x.route = "/health";
             health(x, method);
+            return;
+        }
+        if (path.equals("/v1/reports") && monitor != null) {
+            x.route = "/v1/reports";
+            report(x, method);
+            return;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            x.route = "/metrics";
+            metrics(x, method);
             return;
         }
         String[] s = path.split("/", -1);
@@ -375,6 +406,74 @@ public final class CairnHandler extends Handler.Abstract {
         x.response.setStatus(200);
         x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         Content.Sink.write(x.response, true, ByteBuffer.wrap("ok\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    /** Reports are small; a larger body is a mistake or an attack. */
+    static final int MAX_REPORT = 1 << 20;
+
+    private void report(Exchange x, String method) throws StoreException, AuthFailure, IOException {
+        requireMethod(method, "POST");
+        Principal who = authenticate(x);
+        String device = who.credentialKey().startsWith("token:")
+                ? catalog.token(who.credentialKey().substring(6)).map(Catalog.Token::device).orElse(null) : null;
+        if (device == null) {
+            throw new StoreException(401, "unauthorized", "reports need the device token of the client that ran"
+                    + " the backup (Bearer); the account password names no client");
+        }
+        String type = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw StoreException.badRequest("a report must be sent as Content-Type: application/json, not " + type);
+        }
+        if (x.request.getLength() > MAX_REPORT) {
+            throw new StoreException(413, "bad-request", "a report may have at most " + MAX_REPORT + " bytes");
+        }
+        byte[] body;
+        try (InputStream in = Request.asInputStream(x.request)) {
+            body = in.readNBytes(MAX_REPORT + 1);
+        }
+        if (body.length > MAX_REPORT) {
+            throw new StoreException(413, "bad-request", "a report may have at most " + MAX_REPORT + " bytes");
+        }
+        try {
+            monitor.accept(who.accountId(), device, body);
+        } catch (BadReportException e) {
+            throw StoreException.badRequest(e.getMessage());
+        }
+        x.response.setStatus(202);
+        x.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+        Content.Sink.write(x.response, true, ByteBuffer.allocate(0));
+    }
+
+    private void metrics(Exchange x, String method) throws StoreException, IOException {
+        requireMethod(method, "GET");
+        String token = monitor == null ? null : monitor.settings().metricsToken();
+        if (token != null) {
+            String presented = x.request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            if (presented == null || !MessageDigest.isEqual(("Bearer " + token).getBytes(StandardCharsets.UTF_8),
+                    presented.strip().getBytes(StandardCharsets.UTF_8))) {
+                throw new StoreException(401, "unauthorized", "/metrics needs Authorization: Bearer with the"
+                        + " server's metrics-token", Map.of("WWW-Authenticate", "Bearer realm=\"cairn-metrics\""));
+            }
+        } else if (!loopback(Request.getRemoteAddr(x.request))) {
+            throw new StoreException(403, "forbidden", "/metrics answers only local clients unless the server has a"
+                    + " metrics-token; configure one to scrape from elsewhere");
+        }
+        byte[] bytes = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        x.response.setStatus(200);
+        x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, Metrics.CONTENT_TYPE);
+        x.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        Content.Sink.write(x.response, true, ByteBuffer.wrap(bytes));
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            // A literal address: no name lookup happens.
+            return address != null && InetAddress.getByName(address.replaceAll("^\\[|\\]$", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private void sendJson(Exchange x, Object body) throws IOException {

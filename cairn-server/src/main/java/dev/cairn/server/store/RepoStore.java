@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * disk, check the digest for content-addressed kinds, then publish it with a hard link (which
  * refuses to replace an existing file) and force the folder; only then is the catalog row
  * written. A crash between the two leaves a file the catalog does not know, which
- * {@link #reindex()} repairs. Snapshot commits check their envelope's packs and publish under the
+ * {@link #reconcile()} repairs when the server starts again ({@link #reindex()} rebuilds the
+ * whole catalog). Snapshot commits check their envelope's packs and publish under the
  * repository's lock, which collection ({@link #withRepositoryLock}) takes as well.
  *
  * <p>Methods taking a {@link Principal} act within that principal's account only: a repository
@@ -671,6 +672,138 @@ public final class RepoStore {
         }
         out.sort(null);
         return out;
+    }
+
+    // ---------------------------------------------------------------- reconcile
+
+    /** What {@link #reconcile()} repaired; all zero after a clean stop. */
+    public record ReconcileReport(int filesRecorded, int filesForgotten, int trashEntriesSettled,
+                                  int tempFilesRemoved, List<String> problems) {
+        /** True if anything had to be repaired. */
+        public boolean repaired() {
+            return filesRecorded + filesForgotten + trashEntriesSettled + tempFilesRemoved > 0;
+        }
+    }
+
+    /**
+     * Brings the catalog back in step with the folders after the server stopped abruptly (killed,
+     * or the machine lost power). Every change of a file takes two steps that a crash can
+     * separate: a put publishes the file before it writes the catalog row, a delete removes the
+     * file before the row, a trash move writes the rows before it moves the bytes, a restore links
+     * the bytes back before it updates the rows, a purge deletes the bytes before the row. So:
+     *
+     * <ul>
+     *   <li>a trash entry whose bytes are gone from the trash while its file is live was never
+     *       moved, and is dropped (the file stays live); one whose bytes are gone and whose file is
+     *       not live was being purged, and is dropped too;
+     *   <li>a trash entry whose bytes are also linked at the live path was being restored: the
+     *       restore is finished;
+     *   <li>a file in a repository folder without a catalog row is recorded (creating the
+     *       repository row if it was the repository's first file), a snapshot with its envelope;
+     *       a row whose file is gone is forgotten;
+     *   <li>temporary files of whole-file puts ({@code uploads/tmp-*}), which no later request can
+     *       continue, are removed. Resumable uploads are kept.
+     * </ul>
+     *
+     * Only differences are written: stored times, envelopes and everything else the catalog knows
+     * stay as they are. Unlike {@link #reindex()} this decodes only snapshots the catalog lacks.
+     * {@link dev.cairn.server.CairnServer#start} runs it before accepting requests, while it holds
+     * the data directory's lock, so no request of this server is half-way through.
+     */
+    public ReconcileReport reconcile() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Account> accounts = new LinkedHashMap<>();
+        Map<Long, Account> accountsById = new LinkedHashMap<>();
+        for (Account a : catalog.accounts()) {
+            accounts.put(a.name(), a);
+            accountsById.put(a.id(), a);
+        }
+        int settled = 0;
+        for (TrashEntry t : catalog.allTrash()) {
+            Account account = accountsById.get(t.accountId());
+            if (account == null) {
+                continue;
+            }
+            Path bytes = trashPath(account.name(), t.id());
+            Path live = pathOf(account.name(), t.repoName(), new Handle(t.kind(), t.name()));
+            boolean held = Files.isRegularFile(bytes);
+            if (held && Files.isRegularFile(live) && Files.isSameFile(bytes, live)) {
+                catalog.deleteTrashEntry(t.id()); // the file's row is recorded below, from the folder
+                Files.deleteIfExists(bytes);
+                settled++;
+            } else if (!held) {
+                if (!Files.isRegularFile(live)) {
+                    LOG.warn("trash entry {} ({}/{}/{}) has no bytes left; forgetting it", t.id(), t.repoName(),
+                            t.kind().folder(), t.name());
+                }
+                catalog.deleteTrashEntry(t.id());
+                settled++;
+            }
+        }
+        int recorded = 0;
+        int forgotten = 0;
+        for (Path accountDir : children(reposDir)) {
+            Account account = accounts.get(accountDir.getFileName().toString());
+            if (account == null || !Files.isDirectory(accountDir)) {
+                problems.add(accountDir + ": no such account; ignored");
+                continue;
+            }
+            for (Path repoDir : children(accountDir)) {
+                String repo = repoDir.getFileName().toString();
+                if (!Names.isRepository(repo) || !Files.isDirectory(repoDir)) {
+                    problems.add(repoDir + ": not a valid repository name; ignored");
+                    continue;
+                }
+                int[] changes = reconcileRepository(account, repo, problems);
+                recorded += changes[0];
+                forgotten += changes[1];
+            }
+        }
+        int temps = 0;
+        for (Path f : children(uploadsDir)) {
+            if (f.getFileName().toString().startsWith("tmp-") && Files.deleteIfExists(f)) {
+                temps++;
+            }
+        }
+        return new ReconcileReport(recorded, forgotten, settled, temps, problems);
+    }
+
+    /** Records one repository folder's unknown files and forgets its rows without file: {recorded, forgotten}. */
+    private int[] reconcileRepository(Account account, String repo, List<String> problems) throws IOException {
+        Optional<Repository> row = catalog.repository(account.id(), repo);
+        LocalBackend backend = backend(account.name(), repo);
+        List<StoredFile> found = new ArrayList<>();
+        Map<String, EnvelopeRow> envelopes = new LinkedHashMap<>();
+        List<StoredFile> gone = new ArrayList<>();
+        for (FileKind kind : FileKind.values()) {
+            Map<String, StoredFile> rows = new LinkedHashMap<>();
+            if (row.isPresent()) {
+                catalog.files(row.get().id(), kind).forEach(f -> rows.put(f.name(), f));
+            }
+            for (FileInfo info : backend.list(kind)) {
+                Handle h = info.handle();
+                StoredFile known = rows.remove(h.name());
+                if (known != null && known.size() == info.size()) {
+                    continue;
+                }
+                long mtime = Files.getLastModifiedTime(pathOf(account.name(), repo, h)).toMillis();
+                found.add(new StoredFile(0, kind, h.name(), info.size(), mtime));
+                if (kind == FileKind.SNAPSHOT) {
+                    try {
+                        envelopes.put(h.name(), envelopeOf(backend.readAll(h), h.name()));
+                    } catch (StoreException e) {
+                        problems.add(account.name() + "/" + repo + "/" + h + ": " + e.getMessage());
+                    }
+                }
+            }
+            gone.addAll(rows.values());
+        }
+        if (!found.isEmpty() || !gone.isEmpty()) {
+            catalog.reconcile(account.id(), repo, found, envelopes, gone);
+            LOG.warn("repository {}/{}: recorded {} file(s) the catalog lacked and forgot {} it listed without file"
+                    + " (the server had stopped abruptly)", account.name(), repo, found.size(), gone.size());
+        }
+        return new int[] {found.size(), gone.size()};
     }
 
     // ---------------------------------------------------------------- files

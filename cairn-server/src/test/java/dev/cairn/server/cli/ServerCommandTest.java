@@ -98,4 +98,22 @@ class ServerCommandTest {
         assertThat(run("usage", "--account", "nobody")).isEqualTo(1);
         assertThat(err()).contains("no account named 'nobody'");
     }
+
+    @Test
+    void accountEmailAndWebhook_setShownAndCleared() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), "a long password\n");
+        assertThat(run("account", "add", "alice", "--password-file", pw.toString(), "--email", "alice@example.org"))
+                .isZero();
+        assertThat(run("account", "webhook", "alice", "https://hooks.example.org/a")).isZero();
+        try (var admin = dev.cairn.server.Admin.open(dir, TestKdf.CHEAP, java.time.Clock.systemUTC())) {
+            assertThat(admin.contacts("alice").email()).isEqualTo("alice@example.org");
+            assertThat(admin.contacts("alice").webhookUrl()).isEqualTo("https://hooks.example.org/a");
+        }
+        assertThat(run("account", "email", "alice", "none")).isZero();
+        assertThat(run("account", "email", "alice", "no address")).isEqualTo(1);
+        assertThat(err()).contains("not an email address");
+        try (var admin = dev.cairn.server.Admin.open(dir, TestKdf.CHEAP, java.time.Clock.systemUTC())) {
+            assertThat(admin.contacts("alice").email()).isNull();
+        }
+    }
 }
