@@ -1,9 +1,7 @@
 package dev.cairn.cli;
 
-import dev.cairn.client.backup.Archiver;
 import dev.cairn.client.backup.BackupOptions;
 import dev.cairn.client.backup.BackupResult;
-import dev.cairn.client.backup.ParentCache;
 import dev.cairn.client.backup.Progress;
 import dev.cairn.format.compress.Compression;
 import dev.cairn.format.snapshot.BackupMode;
@@ -77,16 +75,13 @@ final class BackupCommand implements Callable<Integer> {
             patterns.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
         }
         String h = host != null ? host : cairn.places.hostname();
-        BackupOptions opts = new BackupOptions(paths, patterns, excludeCaches, oneFileSystem, tags, h,
-                System.getProperty("user.name", ""), m, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                Math.max(0, Math.min(19, level)));
+        BackupOptions opts = Backups.options(paths, patterns, excludeCaches, oneFileSystem, tags, h, m, level);
         try (Repository repo = cairn.open()) {
             Progress progress = new Progress();
-            ParentCache cache = new ParentCache(cairn.places.cacheDir().resolve(repo.config().idHex()));
             BackupResult r;
             try (ProgressBar bar = ProgressBar.start(progress, cairn.err, cairn.clock, "backup",
                     cairn.terminal && !json && !cairn.quiet)) {
-                r = new Archiver(repo, opts, cache, progress, cairn.clock).run();
+                r = Backups.run(repo, opts, cairn.places, progress, cairn.clock);
             }
             r.warnings().forEach(w -> cairn.err.println("warning: " + w));
             print(r);

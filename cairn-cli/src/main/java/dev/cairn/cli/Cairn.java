@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, CheckCommand.class, KeyCommand.class, ForgetCommand.class, PruneCommand.class,
                 VerifyCommand.class, DiffCommand.class, FindCommand.class, StatsCommand.class, AccountCommand.class,
+                AgentCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -82,6 +83,16 @@ public final class Cairn {
             description = "Run COMMAND (with sh -c) and use the first line it prints as the password.")
     String passwordCommand;
 
+    @Option(names = "--limit-upload", paramLabel = "RATE", scope = CommandLine.ScopeType.INHERIT,
+            converter = RateConverter.class,
+            description = "Limit uploads to RATE, like 2MiB/s or 500KiB/s (for the agent, overrides limit-upload).")
+    Long limitUpload;
+
+    @Option(names = "--limit-download", paramLabel = "RATE", scope = CommandLine.ScopeType.INHERIT,
+            converter = RateConverter.class,
+            description = "Limit downloads to RATE, like 10MiB/s (for the agent, overrides limit-download).")
+    Long limitDownload;
+
     @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
             description = "Print only errors and warnings.")
     boolean quiet;
@@ -94,6 +105,8 @@ public final class Cairn {
     PrintStream err = System.err;
     boolean terminal = System.console() != null;
     Places places = Places.system();
+    /** Whether 'cairn agent' lowers its own CPU and I/O priority; tests running it in-process do not. */
+    boolean lowerPriority = true;
     /** Argon2id cost for new key slots; tests substitute cheap parameters. */
     KdfParams kdf = KdfParams.DEFAULT;
 
@@ -176,10 +189,15 @@ public final class Cairn {
 
     Backend backend() throws IOException {
         String where = location();
-        if (ServerAccess.isServerUrl(where)) {
-            return new RetryingBackend(new ServerAccess(this).backend(where));
-        }
-        return new RetryingBackend(new LocalBackend(Path.of(where).toAbsolutePath()));
+        Backend b = ServerAccess.isServerUrl(where) ? new ServerAccess(this).backend(where)
+                : new LocalBackend(Path.of(where).toAbsolutePath());
+        return new RetryingBackend(limited(b, 0, 0));
+    }
+
+    /** {@code backend} held to --limit-upload/--limit-download, else to the given defaults (0: none). */
+    Backend limited(Backend backend, long uploadDefault, long downloadDefault) {
+        return dev.cairn.agent.throttle.ThrottledBackend.limit(backend,
+                limitUpload != null ? limitUpload : uploadDefault, limitDownload != null ? limitDownload : downloadDefault);
     }
 
     /** Opens the repository, asking for the password as configured. */
@@ -251,7 +269,7 @@ public final class Cairn {
         }
     }
 
-    private static char[] commandOutput(String command) throws IOException {
+    static char[] commandOutput(String command) throws IOException {
         Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -276,6 +294,18 @@ public final class Cairn {
     void info(String line) {
         if (!quiet) {
             out.println(line);
+        }
+    }
+
+    /** Rates like {@code 2MiB/s}, as in the agent's configuration; {@code 0} or {@code unlimited} for none. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return dev.cairn.agent.config.Rates.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -1,19 +1,12 @@
 package dev.cairn.cli;
 
-import dev.cairn.format.snapshot.Snapshot;
-import dev.cairn.repository.Lock;
 import dev.cairn.repository.PolicyStore;
 import dev.cairn.repository.Repository;
-import dev.cairn.repository.StoredSnapshot;
-import dev.cairn.repository.retention.Candidate;
 import dev.cairn.repository.retention.Decision;
 import dev.cairn.repository.retention.Policy;
-import dev.cairn.repository.retention.RetentionPlanner;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,19 +76,15 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Repository repo = cairn.open()) {
             Policy policy = policy(repo);
-            List<StoredSnapshot> all = repo.snapshots();
-            Map<String, List<Decision>> plan = RetentionPlanner.plan(candidates(repo, all), policy, cairn.zone);
-            List<String> emptied = plan.entrySet().stream()
-                    .filter(e -> e.getValue().stream().noneMatch(Decision::keep)).map(Map.Entry::getKey).toList();
-            print(plan, policy);
-            if (!emptied.isEmpty() && !allowEmpty) {
-                throw new Cairn.UserError("refusing to remove every snapshot of " + String.join(", ", emptied)
+            Forgetting.Plan plan = Forgetting.plan(repo, s -> true, policy, groupFields(repo), cairn.zone);
+            print(plan.groups(), policy);
+            if (!plan.emptied().isEmpty() && !allowEmpty) {
+                throw new Cairn.UserError("refusing to remove every snapshot of " + String.join(", ", plan.emptied())
                         + " (a typo in a tag or rule?); nothing was removed. Use --allow-empty if you mean it");
             }
-            Set<dev.cairn.format.Id> removing = new java.util.HashSet<>();
-            plan.values().forEach(ds -> ds.stream().filter(d -> !d.keep()).forEach(d -> removing.add(d.snapshot().id())));
+            Set<dev.cairn.format.Id> removing = plan.removing();
             if (!dryRun) {
-                remove(repo, removing);
+                Forgetting.remove(repo, removing, "forget");
                 cairn.info("removed " + removing.size() + " snapshot(s)"
                         + (prune ? "" : "; run 'cairn prune' to reclaim their space"));
             }
@@ -125,39 +114,12 @@ final class ForgetCommand implements Callable<Integer> {
         return stored;
     }
 
-    private List<Candidate> candidates(Repository repo, List<StoredSnapshot> all) {
-        Set<String> fields = new LinkedHashSet<>(List.of(groupBy.toLowerCase().split("\\s*,\\s*")));
-        fields.removeIf(String::isBlank);
-        for (String f : fields) {
-            if (!Set.of("host", "paths", "tags").contains(f)) {
-                throw new Cairn.UserError("--group-by takes host, paths and tags, not '" + f + "'");
-            }
-        }
+    private Set<String> groupFields(Repository repo) {
+        Set<String> fields = Forgetting.groupFields(groupBy);
         if (!repo.canRead() && (!tags.isEmpty() || fields.contains("tags"))) {
             throw new Cairn.UserError("a write-only key cannot see tags: use a full key for --keep-tag or --group-by tags");
         }
-        List<Candidate> out = new ArrayList<>();
-        for (StoredSnapshot s : all) {
-            Snapshot snap = s.snapshot();
-            Set<String> snapTags = snap == null ? Set.of() : new TreeSet<>(snap.tags());
-            out.add(new Candidate(s.id(), Instant.ofEpochMilli(s.envelope().timeMillis()), group(s, fields), snapTags));
-        }
-        return out;
-    }
-
-    private static String group(StoredSnapshot s, Set<String> fields) {
-        List<String> parts = new ArrayList<>();
-        if (fields.contains("host")) {
-            parts.add("host " + s.envelope().host());
-        }
-        if (fields.contains("paths")) {
-            parts.add(s.snapshot() == null ? "paths #" + s.envelope().group().shortHex()
-                    : "paths " + String.join(" ", s.snapshot().pathStrings()));
-        }
-        if (fields.contains("tags") && s.snapshot() != null) {
-            parts.add("tags [" + String.join(",", new TreeSet<>(s.snapshot().tags())) + "]");
-        }
-        return parts.isEmpty() ? "all snapshots" : String.join(", ", parts);
+        return fields;
     }
 
     private void print(Map<String, List<Decision>> plan, Policy policy) {
@@ -189,13 +151,5 @@ final class ForgetCommand implements Callable<Integer> {
         m.put("time", d.snapshot().time().toString());
         m.put("reasons", d.reasons());
         return m;
-    }
-
-    private void remove(Repository repo, Set<dev.cairn.format.Id> ids) throws Exception {
-        try (Lock lock = Lock.acquire(repo, false, "forget (pid " + ProcessHandle.current().pid() + ")")) {
-            for (dev.cairn.format.Id id : ids) {
-                repo.deleteSnapshot(id);
-            }
-        }
     }
 }

@@ -4,10 +4,7 @@ import dev.cairn.client.backup.Progress;
 import dev.cairn.client.drill.DrillOptions;
 import dev.cairn.client.drill.DrillResult;
 import dev.cairn.client.drill.Mismatch;
-import dev.cairn.client.drill.RestoreDrill;
-import dev.cairn.repository.Lock;
 import dev.cairn.repository.Repository;
-import dev.cairn.repository.StoredSnapshot;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,16 +74,12 @@ final class VerifyCommand implements Callable<Integer> {
         DrillOptions options = new DrillOptions(files, bytes == null ? Long.MAX_VALUE : bytes,
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(SEED_BOUND),
                 temp != null ? temp : Path.of(System.getProperty("java.io.tmpdir")), !noSource);
-        // Shared, like check: prune takes an exclusive lock, so it cannot delete packs mid-drill
-        // and make intact data look damaged.
-        try (Repository repo = cairn.open();
-                Lock lock = Lock.acquire(repo, false, "verify (pid " + ProcessHandle.current().pid() + ")")) {
-            StoredSnapshot s = repo.findSnapshot(snapshot);
+        try (Repository repo = cairn.open()) {
             Progress progress = new Progress();
             DrillResult r;
             try (ProgressBar bar = ProgressBar.start(progress, cairn.err, cairn.clock, "verify",
                     cairn.terminal && !json && !cairn.quiet)) {
-                r = new RestoreDrill(repo, cairn.clock, progress).run(s, options);
+                r = Drills.run(repo, snapshot, s -> options, cairn.clock, progress);
             }
             if (json) {
                 cairn.out.println(Json.write(toJson(r)));

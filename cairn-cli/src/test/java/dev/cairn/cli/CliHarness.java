@@ -52,16 +52,24 @@ final class CliHarness {
     Result run(Map<String, String> environment, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Cairn c = cairn(environment);
+        c.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+        c.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int code = c.run(args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A command line object as {@link #run} uses, for tests that drive its parts directly. */
+    Cairn cairn(Map<String, String> environment) {
         Cairn c = new Cairn();
         c.env = Map.copyOf(environment);
         c.clock = Clock.systemUTC();
-        c.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        c.err = new PrintStream(err, true, StandardCharsets.UTF_8);
         c.terminal = false;
         c.places = places;
         c.kdf = TestKdf.CHEAP;
-        int code = c.run(args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        // The test JVM is shared; 'cairn agent' must not renice it.
+        c.lowerPriority = false;
+        return c;
     }
 
     /** Runs and fails the test unless the exit code is as expected. */

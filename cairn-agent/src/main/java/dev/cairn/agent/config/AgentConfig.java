@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The agent's whole configuration, as read from its file (see README-config.md): settings from
+ * The agent's whole configuration, as read from its file (see docs/agent-config.md): settings from
  * the {@code [agent]} table and the backup sets, in file order. Immutable and fully validated.
  *
  * @param stateDir where the agent keeps its schedule state, status and report queue; empty means

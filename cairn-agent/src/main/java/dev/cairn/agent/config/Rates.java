@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * powers of 1000, {@code Ki}, {@code Mi}, {@code Gi} of 1024; the {@code /s} may be left out).
  * {@code "0"} or {@code "unlimited"} means no limit.
  */
-final class Rates {
+public final class Rates {
     private static final Pattern RATE =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMgG]i?)?B?(?:/s)?");
 
     private Rates() {}
 
     /** Bytes per second, 0 for no limit; throws IllegalArgumentException with a message for the user. */
-    static long parse(String text) {
+    public static long parse(String text) {
         String t = text.strip();
         if (t.equalsIgnoreCase("unlimited")) {
             return 0;

@@ -1,34 +1,40 @@
 package dev.cairn.agent.report;
 
-import dev.cairn.agent.config.BackupMode;
 import dev.cairn.agent.json.Json;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The JSON form of a {@link RunReport}: the body of {@code POST /v1/reports} and the content of
- * each queued report file. One object with these fields:
+ * each queued report file. One object with these fields, in this order:
  *
  * <pre>
- * version        1
- * id             string, unique per report (the server ignores a repeated id)
- * set            string, the backup set's name
- * kind           "backup" | "forget" | "drill"
- * mode           "incremental" | "full" | "differential", or null unless kind is backup
- * start, end     ISO-8601 instants in UTC, like "2024-05-01T03:00:00Z"
- * result         "ok" | "warning" | "failed"
- * reason         string or null: why the run failed or warned
- * filesScanned   integer
- * bytesScanned   integer
- * filesAdded     integer: files whose content was new or changed
- * bytesAdded     integer: bytes newly stored in the repository (after deduplication)
- * warnings       array of strings
- * drillVerdict   "passed" | "failed", or null unless kind is drill
- * snapshotId     string or null: the snapshot made (backup) or tested (drill)
+ * version          1
+ * id               string, unique per report (the server ignores a repeated id)
+ * set              string, the backup set's name
+ * host             string or null: the machine the agent runs on
+ * kind             "backup" | "forget" | "drill"
+ * started          ISO-8601 instant in UTC, like "2026-11-22T05:00:00Z"
+ * finished         ISO-8601 instant in UTC
+ * result           "ok" | "warning" | "failed"
+ * reason           string or null: why the run failed or warned
+ * schedule         null, or {"cron": string or null, "continuous": boolean, "intervalSeconds": integer}:
+ *                  the set's backup schedule; intervalSeconds is the longest expected gap between
+ *                  two backups (for cron, the gap between two consecutive scheduled times at the
+ *                  time of the report; for continuous sets, 3600: they back up at least hourly)
+ * nextRun          ISO-8601 instant or null: the set's next backup, whatever this run's kind
+ * repository       string or null: the repository's name on the server (null for local ones)
+ * snapshot         string or null: the snapshot made (backup) or tested (drill), in hex
+ * filesScanned     integer
+ * bytesScanned     integer
+ * filesAdded       integer: files whose content was new or changed
+ * bytesAdded       integer: bytes newly stored in the repository (after deduplication)
+ * warnings         array of strings
+ * drill            null, or {"verdict": "passed" | "failed", "filesChecked": integer, "detail": string}
  * </pre>
  *
  * Readers must ignore fields they do not know, so fields can be added without a new version.
@@ -45,23 +51,43 @@ public final class ReportJson {
         m.put("version", VERSION);
         m.put("id", r.id());
         m.put("set", r.set());
+        m.put("host", r.host());
         m.put("kind", r.kind().wireName());
-        m.put("mode", r.mode() == null ? null : r.mode().configName());
-        m.put("start", r.start().toString());
-        m.put("end", r.end().toString());
+        m.put("started", r.start().toString());
+        m.put("finished", r.end().toString());
         m.put("result", r.result().wireName());
         m.put("reason", r.reason());
+        m.put("schedule", r.schedule() == null ? null : schedule(r.schedule()));
+        m.put("nextRun", r.nextRun() == null ? null : r.nextRun().toString());
+        m.put("repository", r.repository());
+        m.put("snapshot", r.snapshotId());
         m.put("filesScanned", r.filesScanned());
         m.put("bytesScanned", r.bytesScanned());
         m.put("filesAdded", r.filesAdded());
         m.put("bytesAdded", r.bytesAdded());
         m.put("warnings", r.warnings());
-        m.put("drillVerdict", r.drillVerdict() == null ? null : r.drillVerdict().wireName());
-        m.put("snapshotId", r.snapshotId());
+        m.put("drill", r.drill() == null ? null : drill(r.drill()));
         return Json.write(m);
     }
 
+    private static Map<String, Object> schedule(RunReport.Schedule s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cron", s.cron());
+        m.put("continuous", s.continuous());
+        m.put("intervalSeconds", s.intervalSeconds());
+        return m;
+    }
+
+    private static Map<String, Object> drill(RunReport.Drill d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", d.verdict().wireName());
+        m.put("filesChecked", d.filesChecked());
+        m.put("detail", d.detail());
+        return m;
+    }
+
     /** Reads a report written by {@link #toJson}; throws IllegalArgumentException if malformed. */
+    @SuppressWarnings("unchecked")
     public static RunReport fromJson(String json) {
         Map<String, Object> m = Json.parseObject(json);
         try {
@@ -69,18 +95,26 @@ public final class ReportJson {
             for (Object w : (List<?>) m.getOrDefault("warnings", List.of())) {
                 warnings.add(String.valueOf(w));
             }
-            String mode = (String) m.get("mode");
-            String verdict = (String) m.get("drillVerdict");
-            return new RunReport((String) m.get("id"), (String) m.get("set"), RunKind.ofWire((String) m.get("kind")),
-                    mode == null ? null : BackupMode.valueOf(mode.toUpperCase(Locale.ROOT)),
-                    Instant.parse((String) m.get("start")), Instant.parse((String) m.get("end")),
-                    RunResult.ofWire((String) m.get("result")), (String) m.get("reason"),
+            Map<String, Object> s = (Map<String, Object>) m.get("schedule");
+            Map<String, Object> d = (Map<String, Object>) m.get("drill");
+            return new RunReport((String) m.get("id"), (String) m.get("set"), (String) m.get("host"),
+                    RunKind.ofWire((String) m.get("kind")), Instant.parse((String) m.get("started")),
+                    Instant.parse((String) m.get("finished")), RunResult.ofWire((String) m.get("result")),
+                    (String) m.get("reason"),
+                    s == null ? null : new RunReport.Schedule((String) s.get("cron"),
+                            Boolean.TRUE.equals(s.get("continuous")), number(s, "intervalSeconds")),
+                    instant(m.get("nextRun")), (String) m.get("repository"), (String) m.get("snapshot"),
                     number(m, "filesScanned"), number(m, "bytesScanned"), number(m, "filesAdded"),
-                    number(m, "bytesAdded"), warnings, verdict == null ? null : DrillVerdict.ofWire(verdict),
-                    (String) m.get("snapshotId"));
-        } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
+                    number(m, "bytesAdded"), warnings,
+                    d == null ? null : new RunReport.Drill(DrillVerdict.ofWire((String) d.get("verdict")),
+                            number(d, "filesChecked"), (String) d.get("detail")));
+        } catch (ClassCastException | NullPointerException | DateTimeParseException e) {
             throw new IllegalArgumentException("malformed report: " + e.getMessage(), e);
         }
+    }
+
+    private static Instant instant(Object o) {
+        return o == null ? null : Instant.parse((String) o);
     }
 
     private static long number(Map<String, Object> m, String key) {

@@ -128,7 +128,13 @@ public final class ReportShipper implements Closeable {
                 failures++;
                 wait = backoff.delay(failures);
                 wakeable = false;
-                LOG.info("could not send reports ({}); trying again in {} s", e.getMessage(), wait.toSeconds());
+                if (e instanceof dev.cairn.storage.NotAuthorizedException) {
+                    // A revoked or mistyped token needs a person; the reports wait until it is fixed.
+                    LOG.warn("the server refused the agent's token; reports stay queued ({}); trying again in {} s",
+                            e.getMessage(), wait.toSeconds());
+                } else {
+                    LOG.info("could not send reports ({}); trying again in {} s", e.getMessage(), wait.toSeconds());
+                }
             }
             if (!await(wait, wakeable)) {
                 return;

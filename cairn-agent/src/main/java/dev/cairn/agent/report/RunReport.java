@@ -1,6 +1,5 @@
 package dev.cairn.agent.report;
 
-import dev.cairn.agent.config.BackupMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,16 +11,39 @@ import java.util.UUID;
  * the run and shown by {@code cairn agent status}. Its JSON form is described in
  * {@link ReportJson}.
  *
+ * <p>The runner fills in what the run did; the agent then adds what it knows about the set
+ * ({@link #withContext}): the host, the schedule, the next run and the repository's name.
+ *
  * @param id unique per report, so the server can ignore a report delivered twice
- * @param mode the backup's mode; null for forgets and drills
+ * @param host the machine the agent runs on; null until the agent stamped the report
  * @param reason why the run failed or warned, in one message; null when it is ok
- * @param warnings everything worth a look that did not fail the run, like unreadable files
- * @param drillVerdict a drill's verdict; null for other runs and drills that could not run
+ * @param schedule the set's backup schedule; null until the agent stamped the report
+ * @param nextRun when the set's next backup is due, whatever this run's kind; null if unknown
+ * @param repository the repository's name on its server; null for a local repository
  * @param snapshotId the snapshot a backup made, or a drill tested; null otherwise
+ * @param warnings everything worth a look that did not fail the run, like unreadable files
+ * @param drill a drill's outcome; null for other runs and for drills that could not run
  */
-public record RunReport(String id, String set, RunKind kind, BackupMode mode, Instant start, Instant end,
-        RunResult result, String reason, long filesScanned, long bytesScanned, long filesAdded,
-        long bytesAdded, List<String> warnings, DrillVerdict drillVerdict, String snapshotId) {
+public record RunReport(String id, String set, String host, RunKind kind, Instant start, Instant end,
+        RunResult result, String reason, Schedule schedule, Instant nextRun, String repository, String snapshotId,
+        long filesScanned, long bytesScanned, long filesAdded, long bytesAdded, List<String> warnings, Drill drill) {
+
+    /**
+     * A set's backup schedule as the server sees it.
+     *
+     * @param cron the cron expression; null for a continuous set
+     * @param intervalSeconds the longest the server should expect between two backups: for a cron
+     *     set the time between two consecutive scheduled runs, for a continuous set the agent's
+     *     hourly guarantee
+     */
+    public record Schedule(String cron, boolean continuous, long intervalSeconds) {}
+
+    /** What a restore drill found: the verdict, how many files it restored and checked, and a summary. */
+    public record Drill(DrillVerdict verdict, long filesChecked, String detail) {
+        public Drill {
+            Objects.requireNonNull(verdict, "verdict");
+        }
+    }
 
     public RunReport {
         Objects.requireNonNull(id, "id");
@@ -54,8 +76,14 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
      */
     public RunReport failedBecause(String why, Instant newEnd) {
         String combined = reason == null || reason.isBlank() ? why : why + "; " + reason;
-        return new RunReport(id, set, kind, mode, start, newEnd, RunResult.FAILED, combined, filesScanned,
-                bytesScanned, filesAdded, bytesAdded, warnings, drillVerdict, snapshotId);
+        return new RunReport(id, set, host, kind, start, newEnd, RunResult.FAILED, combined, schedule, nextRun,
+                repository, snapshotId, filesScanned, bytesScanned, filesAdded, bytesAdded, warnings, drill);
+    }
+
+    /** This report with what the agent knows about the set and the machine. */
+    public RunReport withContext(String host, Schedule schedule, Instant nextRun, String repository) {
+        return new RunReport(id, set, host, kind, start, end, result, reason, schedule, nextRun, repository,
+                snapshotId, filesScanned, bytesScanned, filesAdded, bytesAdded, warnings, drill);
     }
 
     /** Builds a {@link RunReport}; every field but set, kind and start is optional. */
@@ -64,17 +92,20 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
         private final String set;
         private final RunKind kind;
         private final Instant start;
-        private BackupMode mode;
+        private String host;
         private Instant end;
         private RunResult result = RunResult.OK;
         private String reason;
+        private Schedule schedule;
+        private Instant nextRun;
+        private String repository;
+        private String snapshotId;
         private long filesScanned;
         private long bytesScanned;
         private long filesAdded;
         private long bytesAdded;
         private final List<String> warnings = new ArrayList<>();
-        private DrillVerdict drillVerdict;
-        private String snapshotId;
+        private Drill drill;
 
         private Builder(String set, RunKind kind, Instant start) {
             this.set = set;
@@ -87,8 +118,8 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
             return this;
         }
 
-        public Builder mode(BackupMode mode) {
-            this.mode = mode;
+        public Builder host(String host) {
+            this.host = host;
             return this;
         }
 
@@ -104,6 +135,21 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
 
         public Builder reason(String reason) {
             this.reason = reason;
+            return this;
+        }
+
+        public Builder schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        public Builder nextRun(Instant nextRun) {
+            this.nextRun = nextRun;
+            return this;
+        }
+
+        public Builder repository(String repository) {
+            this.repository = repository;
             return this;
         }
 
@@ -129,8 +175,8 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
             return this;
         }
 
-        public Builder drillVerdict(DrillVerdict verdict) {
-            this.drillVerdict = verdict;
+        public Builder drill(DrillVerdict verdict, long filesChecked, String detail) {
+            this.drill = new Drill(verdict, filesChecked, detail);
             return this;
         }
 
@@ -141,8 +187,9 @@ public record RunReport(String id, String set, RunKind kind, BackupMode mode, In
 
         /** The report; its end defaults to its start. */
         public RunReport build() {
-            return new RunReport(id, set, kind, mode, start, end == null ? start : end, result, reason,
-                    filesScanned, bytesScanned, filesAdded, bytesAdded, warnings, drillVerdict, snapshotId);
+            return new RunReport(id, set, host, kind, start, end == null ? start : end, result, reason, schedule,
+                    nextRun, repository, snapshotId, filesScanned, bytesScanned, filesAdded, bytesAdded, warnings,
+                    drill);
         }
     }
 }

@@ -76,6 +76,7 @@ public final class Agent implements Closeable {
     private final Scheduler scheduler;
     private final ScheduleStore store;
     private final JobRunner jobs;
+    private final String host;
 
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final ExecutorService workers;
@@ -85,7 +86,7 @@ public final class Agent implements Closeable {
     private volatile boolean stopping;
 
     // Owned by the coordinator thread (and by close() once the coordinator has ended).
-    private ScheduleState state = ScheduleState.EMPTY;
+    private volatile ScheduleState state = ScheduleState.EMPTY;
     private final Map<String, JobKind> pending = new LinkedHashMap<>();
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, Map<String, LastRun>> lastRuns = new HashMap<>();
@@ -108,6 +109,7 @@ public final class Agent implements Closeable {
         this.scheduler = new Scheduler(b.config.sets(), b.zone);
         this.store = new ScheduleStore(stateDir);
         this.jobs = new JobRunner(b.runner, clock);
+        this.host = b.host;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(maxConcurrentRuns, r -> {
             Thread t = new Thread(r, "cairn-run-" + n.incrementAndGet());
@@ -297,7 +299,8 @@ public final class Agent implements Closeable {
         workers.execute(() -> {
             List<RunReport> done;
             try {
-                done = kind == JobKind.BACKUP ? jobs.backup(set, mode) : List.of(jobs.drill(set));
+                List<RunReport> reports = kind == JobKind.BACKUP ? jobs.backup(set, mode) : List.of(jobs.drill(set));
+                done = reports.stream().map(r -> stamp(set, r, kind == JobKind.BACKUP ? now : null)).toList();
             } catch (InterruptedException e) {
                 events.add(() -> abandoned(set.name(), kind));
                 return;
@@ -305,6 +308,35 @@ public final class Agent implements Closeable {
             queueReports(set, done);
             events.add(() -> completed(set.name(), kind, now, mode, done));
         });
+    }
+
+    /**
+     * Adds what the runner cannot know: the host, the set's schedule, its next backup and the
+     * repository's name on its server. {@code backupStart} is when this job's backup started, or
+     * null for a drill (the last backup is then the remembered one).
+     */
+    private RunReport stamp(BackupSet set, RunReport r, Instant backupStart) {
+        Instant end = r.end();
+        Instant lastBackup = backupStart;
+        if (lastBackup == null) {
+            // Read on a worker thread: the state is replaced, never changed, so a stale one is merely older.
+            ScheduleState current = state;
+            lastBackup = current.times(set.name()).map(t -> t.lastBackup().orElse(t.firstSeen())).orElse(end);
+        }
+        return r.withContext(host, scheduler.describe(set.name(), end),
+                scheduler.nextBackup(set.name(), lastBackup, end).orElse(null), repositoryName(set));
+    }
+
+    /** The repository's name on its server; local folders stay private. */
+    static String repositoryName(BackupSet set) {
+        if (!set.onServer()) {
+            return null;
+        }
+        try {
+            return dev.cairn.storage.http.ServerLocation.parse(set.repository()).repo();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Hands the reports to the queue; off the coordinator thread, because it forces files to disk. */
@@ -420,6 +452,7 @@ public final class Agent implements Closeable {
         private int maxConcurrentRuns = 1;
         private Duration loadRecheck = Duration.ofSeconds(30);
         private boolean watchFiles = true;
+        private String host = defaultHost();
 
         private Builder(AgentConfig config, SetRunner runner) {
             this.config = Objects.requireNonNull(config, "config");
@@ -476,6 +509,20 @@ public final class Agent implements Closeable {
         public Builder watchFiles(boolean watch) {
             this.watchFiles = watch;
             return this;
+        }
+
+        /** The machine's name in reports; the local host name by default. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        private static String defaultHost() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "localhost";
+            }
         }
 
         /** The agent, not yet started. */

@@ -46,7 +46,7 @@ final class JobRunner {
         if (hooks.pre().isPresent()) {
             HookRunner.Outcome pre = hookRunner.run(hooks.pre().get(), env);
             if (!pre.ok()) {
-                report = RunReport.builder(set.name(), RunKind.BACKUP, start).mode(mode).end(clock.instant())
+                report = RunReport.builder(set.name(), RunKind.BACKUP, start).end(clock.instant())
                         .result(dev.cairn.agent.report.RunResult.FAILED)
                         .reason(pre.describe("pre-hook", hooks.timeout()) + "; the backup did not run").build();
             }
@@ -100,7 +100,7 @@ final class JobRunner {
             throw e;
         } catch (Exception | LinkageError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return RunReport.builder(set.name(), kind, start).mode(mode).end(clock.instant())
+            return RunReport.builder(set.name(), kind, start).end(clock.instant())
                     .result(dev.cairn.agent.report.RunResult.FAILED).reason(message).build();
         }
     }

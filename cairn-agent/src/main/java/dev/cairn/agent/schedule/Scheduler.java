@@ -3,6 +3,8 @@ package dev.cairn.agent.schedule;
 import dev.cairn.agent.config.BackupMode;
 import dev.cairn.agent.config.BackupSet;
 import dev.cairn.agent.config.SetSchedule;
+import dev.cairn.agent.report.RunReport;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -22,9 +24,14 @@ import java.util.Optional;
  * start (or, before any run, after the agent first saw the set) and at or before now. A machine
  * that slept or was off over several scheduled times thus sees the set due once on waking, with
  * no need to notice the clock jump itself. Drills follow the same rule with their own schedule.
- * Continuous sets are never due here; the change watcher triggers them.
+ * Continuous sets run when their files change (the change watcher triggers them); here they are
+ * due only when {@link #CONTINUOUS_HEARTBEAT} passed since their last backup, so that a set whose
+ * files never change still shows the server, through its reports, that the agent is alive.
  */
 public final class Scheduler {
+    /** The longest a continuous set goes without a backup, changes or not. */
+    public static final Duration CONTINUOUS_HEARTBEAT = Duration.ofHours(1);
+
     private final Map<String, BackupSet> sets = new LinkedHashMap<>();
     private final Map<String, CronSchedule> backups = new HashMap<>();
     private final Map<String, CronSchedule> drills = new HashMap<>();
@@ -57,6 +64,14 @@ public final class Scheduler {
                 Optional<Instant> next = backup.nextAfter(now);
                 slot.or(() -> next).ifPresent(t -> nextBackup.put(name, t));
                 wakeUp = earliest(wakeUp, next);
+            } else if (sets.get(name).continuous()) {
+                Instant heartbeat = times.backupBaseline().plus(CONTINUOUS_HEARTBEAT);
+                if (heartbeat.isAfter(now)) {
+                    wakeUp = earliest(wakeUp, Optional.of(heartbeat));
+                } else {
+                    due.add(new Job(name, JobKind.BACKUP, heartbeat));
+                }
+                nextBackup.put(name, heartbeat);
             }
             CronSchedule drill = drills.get(name);
             if (drill != null) {
@@ -86,6 +101,35 @@ public final class Scheduler {
         }
         ScheduleState.SetTimes times = state.times(set).orElse(ScheduleState.SetTimes.firstSeen(now));
         return full.passedSince(times.fullBaseline(), now).isPresent() ? BackupMode.FULL : config.mode();
+    }
+
+    /**
+     * When {@code set} backs up next, seen from {@code now}, if its last backup started at
+     * {@code lastBackup}: the next cron time, or for a continuous set the hourly heartbeat (it
+     * may run sooner, when its files change).
+     */
+    public Optional<Instant> nextBackup(String set, Instant lastBackup, Instant now) {
+        CronSchedule cron = backups.get(set);
+        if (cron != null) {
+            return cron.nextAfter(now);
+        }
+        return Optional.of(lastBackup.plus(CONTINUOUS_HEARTBEAT));
+    }
+
+    /**
+     * The set's schedule for a report made at {@code now}; a cron set's interval is the time
+     * between its next two scheduled times, which for irregular schedules (weekdays only, say)
+     * is the gap the server should expect next.
+     */
+    public RunReport.Schedule describe(String set, Instant now) {
+        CronSchedule cron = backups.get(set);
+        if (cron == null) {
+            return new RunReport.Schedule(null, true, CONTINUOUS_HEARTBEAT.toSeconds());
+        }
+        long interval = cron.nextAfter(now)
+                .flatMap(first -> cron.nextAfter(first).map(second -> Duration.between(first, second).toSeconds()))
+                .orElse(0L);
+        return new RunReport.Schedule(((SetSchedule.Cron) sets.get(set).schedule()).expression(), false, interval);
     }
 
     private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {

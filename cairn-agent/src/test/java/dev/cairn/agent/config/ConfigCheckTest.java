@@ -26,7 +26,7 @@ class ConfigCheckTest {
 
     @Test
     void check_readmeExample_parsesCompletely() throws IOException {
-        String readme = Files.readString(Path.of("README-config.md"));
+        String readme = Files.readString(Path.of("../docs/agent-config.md"));
         String example = readme.substring(readme.indexOf("```toml") + 7, readme.lastIndexOf("```"));
 
         ConfigCheck check = ConfigCheck.check("agent.toml", example, HOME);

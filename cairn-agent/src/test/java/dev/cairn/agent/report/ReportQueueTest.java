@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.cairn.agent.config.BackupMode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -139,16 +138,20 @@ class ReportQueueTest {
 
     @Test
     void json_roundTripsEveryField() {
-        RunReport r = RunReport.builder("docs", RunKind.DRILL, T0).mode(BackupMode.DIFFERENTIAL)
+        RunReport r = RunReport.builder("docs", RunKind.DRILL, T0).host("laptop")
                 .end(T0.plusSeconds(42)).result(RunResult.WARNING).reason("2 files \"unreadable\"\n")
-                .scanned(100, 1 << 20).added(3, 4096).warning("a").warning("b")
-                .drillVerdict(DrillVerdict.PASSED).snapshotId("abc123").build();
+                .schedule(new RunReport.Schedule("0 * * * *", false, 3600)).nextRun(T0.plusSeconds(3600))
+                .repository("laptop").scanned(100, 1 << 20).added(3, 4096).warning("a").warning("b")
+                .drill(DrillVerdict.PASSED, 7, "7 files restored and checked").snapshotId("abc123").build();
 
         String json = ReportJson.toJson(r);
 
         assertThat(ReportJson.fromJson(json)).isEqualTo(r);
-        assertThat(json).contains("\"kind\":\"drill\"", "\"result\":\"warning\"", "\"drillVerdict\":\"passed\"",
-                "\"start\":\"2024-05-01T10:00:00Z\"", "\"mode\":\"differential\"");
+        assertThat(json).contains("\"kind\":\"drill\"", "\"result\":\"warning\"", "\"host\":\"laptop\"",
+                "\"started\":\"2024-05-01T10:00:00Z\"", "\"finished\":\"2024-05-01T10:00:42Z\"",
+                "\"schedule\":{\"cron\":\"0 * * * *\",\"continuous\":false,\"intervalSeconds\":3600}",
+                "\"nextRun\":\"2024-05-01T11:00:00Z\"", "\"snapshot\":\"abc123\"",
+                "\"drill\":{\"verdict\":\"passed\",\"filesChecked\":7,\"detail\":\"7 files restored and checked\"}");
     }
 
     private static RunReport report(String set) {

@@ -9,6 +9,7 @@ import dev.cairn.agent.config.BackupMode;
 import dev.cairn.testkit.FakeClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.cairn.agent.report.RunReport;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -80,16 +81,34 @@ class SchedulerTest {
     }
 
     @Test
-    void plan_continuousSet_isNeverDueButItsDrillIs() {
+    void plan_continuousSet_isDueOnlyHourlyButItsDrillIsOnSchedule() {
         Scheduler scheduler = scheduler(set("notes", "continuous", "drill = \"0 4 * * *\""));
-        ScheduleState state = ScheduleState.EMPTY.withSets(List.of("notes"), clock.instant());
+        Instant lastBackup = Instant.parse("2024-05-02T03:30:00Z");
+        ScheduleState state = ScheduleState.EMPTY.withSets(List.of("notes"), clock.instant())
+                .withBackup("notes", lastBackup, false);
 
         Plan plan = scheduler.plan(Instant.parse("2024-05-02T04:00:00Z"), state);
 
         assertThat(plan.due()).containsExactly(new Job("notes", JobKind.DRILL, Instant.parse("2024-05-02T04:00:00Z")));
-        assertThat(plan.nextBackup()).doesNotContainKey("notes");
-        assertThat(scheduler.plan(Instant.parse("2024-05-02T05:00:00Z"),
+        assertThat(plan.nextBackup()).containsEntry("notes", Instant.parse("2024-05-02T04:30:00Z"));
+        assertThat(scheduler.plan(Instant.parse("2024-05-02T04:30:00Z"), state).due())
+                .contains(new Job("notes", JobKind.BACKUP, Instant.parse("2024-05-02T04:30:00Z")));
+        assertThat(scheduler.plan(Instant.parse("2024-05-02T04:20:00Z"),
                 state.withDrill("notes", Instant.parse("2024-05-02T04:00:01Z"))).due()).isEmpty();
+    }
+
+    @Test
+    void describe_cronSet_givesTheGapBetweenItsNextTwoTimes() {
+        Scheduler scheduler = scheduler(set("work", "0 9 * * 1-5") + set("notes", "continuous"));
+
+        RunReport.Schedule thursday = scheduler.describe("work", Instant.parse("2024-05-02T10:00:00Z"));
+
+        assertThat(thursday).as("Friday, then Monday").isEqualTo(new RunReport.Schedule("0 9 * * 1-5", false, 3 * 24 * 3600));
+        assertThat(scheduler.describe("work", Instant.parse("2024-05-06T10:00:00Z")).intervalSeconds())
+                .isEqualTo(24 * 3600);
+        assertThat(scheduler.describe("work", Instant.parse("2024-05-04T10:00:00Z")).intervalSeconds())
+                .as("Saturday: the next two runs are Monday and Tuesday").isEqualTo(24 * 3600);
+        assertThat(scheduler.describe("notes", Instant.EPOCH)).isEqualTo(new RunReport.Schedule(null, true, 3600));
     }
 
     @Test
