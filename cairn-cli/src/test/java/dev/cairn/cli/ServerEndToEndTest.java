@@ -11,7 +11,7 @@ import dev.cairn.repository.Repository;
 import dev.cairn.repository.retention.Policy;
 import dev.cairn.server.maintenance.Maintenance;
 import dev.cairn.storage.Backend;
-import dev.cairn.storage.FileInfo;
+import dev.cairn.storage.ForwardingBackend;
 import dev.cairn.storage.Handle;
 import dev.cairn.storage.Payload;
 import dev.cairn.storage.http.Fingerprint;
@@ -308,45 +308,6 @@ class ServerEndToEndTest {
     private Backend httpBackend(String token) {
         return HttpBackend.builder(ServerLocation.parse(url("laptop"))).credential(token)
                 .fingerprint(Fingerprint.parse(server.fingerprint())).build();
-    }
-
-    /** Passes every call through; tests override the ones they intercept. */
-    private static class ForwardingBackend implements Backend {
-        private final Backend inner;
-
-        ForwardingBackend(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
-        }
-
-        @Override
-        public void put(Handle handle, Payload payload) throws IOException {
-            inner.put(handle, payload);
-        }
-
-        @Override
-        public void read(Handle handle, long offset, long length, ReadConsumer consumer) throws IOException {
-            inner.read(handle, offset, length, consumer);
-        }
-
-        @Override
-        public FileInfo stat(Handle handle) throws IOException {
-            return inner.stat(handle);
-        }
-
-        @Override
-        public List<FileInfo> list(FileKind kind) throws IOException {
-            return inner.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) throws IOException {
-            inner.delete(handle);
-        }
     }
 
     private int countSnapshots() {

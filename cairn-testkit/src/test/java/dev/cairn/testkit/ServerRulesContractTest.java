@@ -3,7 +3,7 @@ package dev.cairn.testkit;
 import dev.cairn.format.Id;
 import dev.cairn.format.snapshot.SnapshotFile;
 import dev.cairn.storage.Backend;
-import dev.cairn.storage.FileInfo;
+import dev.cairn.storage.ForwardingBackend;
 import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
 import dev.cairn.storage.Payload;
@@ -26,19 +26,12 @@ class ServerRulesContractTest extends BackendContract {
     }
 
     /** Checks each put against the server's rules, then hands it on. */
-    private static final class ServerRules implements Backend {
+    private static final class ServerRules extends ForwardingBackend {
         private static final Set<FileKind> CONTENT_ADDRESSED = EnumSet.of(
                 FileKind.PACK, FileKind.INDEX, FileKind.SNAPSHOT, FileKind.MARK, FileKind.POLICY);
 
-        private final Backend inner;
-
         ServerRules(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
+            super(inner);
         }
 
         @Override
@@ -61,37 +54,13 @@ class ServerRulesContractTest extends BackendContract {
                     throw new AssertionError("bad-request: " + handle + " is no snapshot file", e);
                 }
                 for (Id pack : packs) {
-                    if (!inner.exists(Handle.of(FileKind.PACK, pack.hex()))) {
+                    if (!delegate.exists(Handle.of(FileKind.PACK, pack.hex()))) {
                         throw new AssertionError("missing-packs: " + handle + " names pack " + pack);
                     }
                 }
             }
-            inner.put(handle, Payload.of(bytes));
+            delegate.put(handle, Payload.of(bytes));
         }
 
-        @Override
-        public void read(Handle handle, long offset, long length, ReadConsumer consumer) throws IOException {
-            inner.read(handle, offset, length, consumer);
-        }
-
-        @Override
-        public FileInfo stat(Handle handle) throws IOException {
-            return inner.stat(handle);
-        }
-
-        @Override
-        public List<FileInfo> list(FileKind kind) throws IOException {
-            return inner.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) throws IOException {
-            inner.delete(handle);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
     }
 }

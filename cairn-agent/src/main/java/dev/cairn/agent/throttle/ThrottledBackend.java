@@ -1,14 +1,11 @@
 package dev.cairn.agent.throttle;
 
 import dev.cairn.storage.Backend;
-import dev.cairn.storage.FileInfo;
-import dev.cairn.storage.FileKind;
+import dev.cairn.storage.ForwardingBackend;
 import dev.cairn.storage.Handle;
 import dev.cairn.storage.Payload;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@link Backend} that limits the bandwidth of another: the bytes of every {@link #put}
@@ -17,14 +14,13 @@ import java.util.Objects;
  * retries are the wrapped backend's own; only their pace changes. Listing, stat and delete are
  * not limited (they move next to nothing).
  */
-public final class ThrottledBackend implements Backend {
-    private final Backend delegate;
+public final class ThrottledBackend extends ForwardingBackend {
     private final RateLimiter upload;
     private final RateLimiter download;
 
     /** Wraps {@code delegate}; a null limiter leaves that direction unlimited. */
     public ThrottledBackend(Backend delegate, RateLimiter upload, RateLimiter download) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.upload = upload;
         this.download = download;
     }
@@ -40,11 +36,6 @@ public final class ThrottledBackend implements Backend {
         return new ThrottledBackend(backend,
                 uploadBytesPerSecond > 0 ? new RateLimiter(uploadBytesPerSecond) : null,
                 downloadBytesPerSecond > 0 ? new RateLimiter(downloadBytesPerSecond) : null);
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
     }
 
     @Override
@@ -73,26 +64,6 @@ public final class ThrottledBackend implements Backend {
             return;
         }
         delegate.read(handle, offset, length, in -> consumer.accept(new ThrottledInputStream(in, download)));
-    }
-
-    @Override
-    public FileInfo stat(Handle handle) throws IOException {
-        return delegate.stat(handle);
-    }
-
-    @Override
-    public List<FileInfo> list(FileKind kind) throws IOException {
-        return delegate.list(kind);
-    }
-
-    @Override
-    public void delete(Handle handle) throws IOException {
-        delegate.delete(handle);
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.cairn.repository.Pruner;
 import dev.cairn.repository.Repository;
 import dev.cairn.repository.StoredSnapshot;
 import dev.cairn.storage.Backend;
+import dev.cairn.storage.ForwardingBackend;
 import dev.cairn.storage.FileInfo;
 import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
@@ -67,18 +68,12 @@ class PruneWhileBackupTest {
     }
 
     /** Delegates everything; the first snapshot put waits until the test releases it. */
-    static final class GatedBackend implements Backend {
-        final Backend inner;
+    static final class GatedBackend extends ForwardingBackend {
         final CountDownLatch reached = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         GatedBackend(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
+            super(inner);
         }
 
         @Override
@@ -94,33 +89,9 @@ class PruneWhileBackupTest {
                     throw new InterruptedIOException("interrupted");
                 }
             }
-            inner.put(handle, payload);
+            delegate.put(handle, payload);
         }
 
-        @Override
-        public void read(Handle handle, long offset, long length, ReadConsumer consumer) throws IOException {
-            inner.read(handle, offset, length, consumer);
-        }
-
-        @Override
-        public FileInfo stat(Handle handle) throws IOException {
-            return inner.stat(handle);
-        }
-
-        @Override
-        public List<FileInfo> list(FileKind kind) throws IOException {
-            return inner.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) throws IOException {
-            inner.delete(handle);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
     }
 
     private Repository open(Backend backend) throws IOException {

@@ -15,6 +15,7 @@ import dev.cairn.repository.Pruner;
 import dev.cairn.repository.Repository;
 import dev.cairn.repository.RepositoryException;
 import dev.cairn.storage.Backend;
+import dev.cairn.storage.ForwardingBackend;
 import dev.cairn.storage.FileInfo;
 import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
@@ -71,56 +72,12 @@ class VanishedPacksTest {
 
     // ---- a backend that acts like a server collecting packs ------------------------------------------
 
-    /** Delegates everything; subclasses step in where a server or another client would. */
-    static class Delegating implements Backend {
-        final Backend inner;
-
-        Delegating(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
-        }
-
-        @Override
-        public void put(Handle handle, Payload payload) throws IOException {
-            inner.put(handle, payload);
-        }
-
-        @Override
-        public void read(Handle handle, long offset, long length, ReadConsumer consumer) throws IOException {
-            inner.read(handle, offset, length, consumer);
-        }
-
-        @Override
-        public FileInfo stat(Handle handle) throws IOException {
-            return inner.stat(handle);
-        }
-
-        @Override
-        public List<FileInfo> list(FileKind kind) throws IOException {
-            return inner.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) throws IOException {
-            inner.delete(handle);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-    }
-
     /**
      * Refuses the first {@code refusals} snapshot puts as a server does when a collection removed a
      * pack the envelope names: it removes one such pack (preferring {@code victims}), stores
      * nothing, and names the pack in a {@link MissingPacksException}.
      */
-    static final class CollectingServer extends Delegating {
+    static final class CollectingServer extends ForwardingBackend {
         final Set<Id> victims;
         final int refusals;
         final List<Id> collected = new ArrayList<>();
@@ -140,11 +97,11 @@ class VanishedPacksTest {
                 }
                 List<Id> named = SnapshotFile.envelope(file, handle.toString()).packs();
                 Id victim = named.stream().filter(victims::contains).findFirst().orElse(named.get(0));
-                inner.delete(packHandle(victim));
+                delegate.delete(packHandle(victim));
                 collected.add(victim);
                 throw new MissingPacksException("409 missing-packs", List.of(victim.hex()));
             }
-            inner.put(handle, payload);
+            delegate.put(handle, payload);
         }
     }
 
@@ -152,7 +109,7 @@ class VanishedPacksTest {
      * Deletes a pack just before the backup's second pack listing (the first is when it loads the
      * index, the second its last check before the snapshot), as a prune racing the backup would.
      */
-    static final class RacingPrune extends Delegating {
+    static final class RacingPrune extends ForwardingBackend {
         final Id victim;
         int listings;
         boolean deleted;
@@ -165,10 +122,10 @@ class VanishedPacksTest {
         @Override
         public List<FileInfo> list(FileKind kind) throws IOException {
             if (kind == FileKind.PACK && ++listings == 2) {
-                inner.delete(packHandle(victim));
+                delegate.delete(packHandle(victim));
                 deleted = true;
             }
-            return inner.list(kind);
+            return delegate.list(kind);
         }
     }
 
