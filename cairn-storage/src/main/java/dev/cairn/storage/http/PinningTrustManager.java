@@ -1,6 +1,5 @@
 package dev.cairn.storage.http;
 
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -8,9 +7,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts exactly one server certificate, named by its SHA-256 {@link Fingerprint}: a TLS
@@ -23,15 +20,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * (a laptop reaching its server through a tunnel, an IP that changed), and whose validity period
  * the user cannot easily renew. The pin is stronger than those checks: it names the one
  * certificate, hence the one private key, the user accepted. Because this class is an
- * {@link X509ExtendedTrustManager}, JSSE hands it the whole decision and performs no host name
+ * {@link javax.net.ssl.X509ExtendedTrustManager}, JSSE hands it the whole decision and performs no host name
  * check of its own (it only does that for the JDK's trust manager or for plain
  * {@code X509TrustManager}s it wraps), and the JDK's HTTP client relies on JSSE for it.
  *
  * <p>Stateless and thread-safe. It trusts no client certificates.
  */
-public final class PinningTrustManager extends X509ExtendedTrustManager {
-    private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
-
+public final class PinningTrustManager extends ServerTrustManager {
     private final Fingerprint pinned;
 
     private PinningTrustManager(Fingerprint pinned) {
@@ -64,42 +59,8 @@ public final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    void checkServer(X509Certificate[] chain) throws CertificateException {
         check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return NO_ISSUERS;
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {
