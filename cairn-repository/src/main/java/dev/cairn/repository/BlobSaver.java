@@ -9,6 +9,7 @@ import dev.cairn.storage.FileKind;
 import dev.cairn.storage.Handle;
 import dev.cairn.storage.Payload;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * interrupted backup leaves most of its work indexed for the next one.
  *
  * <p>Memory is bounded: at most {@code 2 × threads} blobs wait to be sealed, and each thread holds
- * one open pack. {@link #flush()} must be called before a snapshot references any saved blob; a
- * failure on a worker is rethrown by the next {@code save} or by {@code flush}.
+ * one open pack. Blob copies and pack buffers are both reused. A thread uploading a pack holds no open one, so at most {@code threads} pack
+ * buffers exist at once; they are reused from pack to pack rather than reallocated, and a pack is
+ * uploaded straight from its writer's buffer. {@link #flush()} must be called before a snapshot
+ * references any saved blob; a failure on a worker is rethrown by the next {@code save} or by
+ * {@code flush}.
  */
 public final class BlobSaver implements AutoCloseable {
     static final int PACKS_PER_INDEX = 8;
+    /**
+     * Least size of a blob copy buffer: twice the chunker's default average, so most chunks fit
+     * any kept buffer and only the rare large one replaces a buffer.
+     */
+    static final int BLOB_BUFFER_SIZE = 2 << 20;
 
     private final Repository repo;
     private final int level;
@@ -41,6 +50,9 @@ public final class BlobSaver implements AutoCloseable {
     private final Semaphore inFlight;
     private final Set<Id> queued = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PackWriter> idleWriters = new ConcurrentLinkedQueue<>();
+    private final BufferPool packBuffers;
+    /** Copies of queued blobs; at most one per in-flight permit is out at once. */
+    private final BufferPool blobBuffers;
     private final List<IndexFile.PackEntry> unindexed = new ArrayList<>();
     private final AtomicReference<IOException> failure = new AtomicReference<>();
     private final AtomicLong blobsAdded = new AtomicLong();
@@ -59,6 +71,8 @@ public final class BlobSaver implements AutoCloseable {
         this.level = level;
         this.maxInFlight = 2 * threads;
         this.inFlight = new Semaphore(maxInFlight);
+        this.packBuffers = new BufferPool(PackWriter.BUFFER_SIZE, threads);
+        this.blobBuffers = new BufferPool(BLOB_BUFFER_SIZE, maxInFlight);
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cairn-packer");
             t.setDaemon(true);
@@ -80,29 +94,38 @@ public final class BlobSaver implements AutoCloseable {
         if ((!ignoreIndex && repo.index().contains(id)) || !queued.add(id)) {
             return false;
         }
-        byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
         acquire(1);
+        byte[] copy;
+        try {
+            copy = blobBuffers.take(len);
+            System.arraycopy(data, off, copy, 0, len);
+        } catch (RuntimeException | Error e) {
+            inFlight.release();
+            throw e;
+        }
         pool.execute(() -> {
             try {
-                seal(type, id, copy);
+                seal(type, id, copy, len);
             } catch (IOException | RuntimeException e) {
                 failure.compareAndSet(null, e instanceof IOException io ? io : new IOException(e));
             } finally {
+                blobBuffers.give(copy);
                 inFlight.release();
             }
         });
         return true;
     }
 
-    private void seal(BlobType type, Id id, byte[] data) throws IOException {
+    private void seal(BlobType type, Id id, byte[] data, int len) throws IOException {
         if (failure.get() != null) {
             return;
         }
         PackWriter w = idleWriters.poll();
         if (w == null) {
-            w = new PackWriter(repo.keys().publicKey(), repo.keys().indexKey(), level);
+            w = new PackWriter(repo.keys().publicKey(), repo.keys().indexKey(), level,
+                    packBuffers.take(PackWriter.BUFFER_SIZE));
         }
-        w.add(type, id, data, 0, data.length);
+        w.add(type, id, data, 0, len);
         blobsAdded.incrementAndGet();
         if (w.isFull()) {
             upload(w.finish());
@@ -112,11 +135,23 @@ public final class BlobSaver implements AutoCloseable {
     }
 
     private void upload(Pack pack) throws IOException {
-        repo.backend().put(Handle.of(FileKind.PACK, pack.id().hex()), Payload.of(pack.bytes()));
-        bytesAdded.addAndGet(pack.bytes().length);
+        repo.backend().put(Handle.of(FileKind.PACK, pack.id().hex()), new Payload() {
+            @Override
+            public long length() {
+                return pack.size();
+            }
+
+            @Override
+            public InputStream open() {
+                return pack.open();
+            }
+        });
+        // Backends have consumed the payload when put returns, so the next writer may take the buffer.
+        packBuffers.give(pack.buffer());
+        bytesAdded.addAndGet(pack.size());
         List<IndexFile.PackEntry> batch = null;
         synchronized (unindexed) {
-            unindexed.add(new IndexFile.PackEntry(pack.id(), pack.bytes().length, pack.blobs()));
+            unindexed.add(new IndexFile.PackEntry(pack.id(), pack.size(), pack.blobs()));
             if (unindexed.size() >= PACKS_PER_INDEX) {
                 batch = List.copyOf(unindexed);
                 unindexed.clear();

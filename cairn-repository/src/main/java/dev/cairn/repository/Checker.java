@@ -38,6 +38,9 @@ public final class Checker {
     /** The packs of {@link #gone} that some snapshot needs: those are errors. */
     private final Set<Id> goneButNeeded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Each verifying thread opens blobs into arrays it reuses; they die with the check's threads. */
+    private final ThreadLocal<PackReader.BlobBuffer> blobBuffer = ThreadLocal.withInitial(PackReader.BlobBuffer::new);
+
     public Checker(Repository repo, Consumer<String> progress) {
         this.repo = repo;
         this.progress = progress;
@@ -103,7 +106,7 @@ public final class Checker {
         List<Id> toRead = subset.select(List.copyOf(stored.keySet()));
         if (!toRead.isEmpty()) {
             progress.accept("reading and verifying " + toRead.size() + " of " + stored.size() + " packs");
-            bytesRead = readPacks(toRead);
+            bytesRead = readPacks(toRead, stored);
             packsRead = toRead.size();
         }
         int snapshots = checkSnapshots();
@@ -181,9 +184,13 @@ public final class Checker {
         });
     }
 
-    /** Verifies packs on every core; at most two packs per thread are in memory at once. */
-    private long readPacks(List<Id> packs) throws IOException {
+    /**
+     * Verifies packs on every core. Each pack is read whole into a buffer reused from pack to
+     * pack, so at most one pack per thread is in memory and the heap holds no pack-sized garbage.
+     */
+    private long readPacks(List<Id> packs, Map<Id, Long> sizes) throws IOException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        BufferPool buffers = new BufferPool(dev.cairn.format.pack.PackWriter.BUFFER_SIZE, threads);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cairn-check");
             t.setDaemon(true);
@@ -197,7 +204,7 @@ public final class Checker {
                 slots.acquireUninterruptibly();
                 pending.add(pool.submit(() -> {
                     try {
-                        total.addAndGet(readPack(p));
+                        total.addAndGet(readPack(p, sizes.get(p), buffers));
                     } finally {
                         slots.release();
                     }
@@ -218,35 +225,45 @@ public final class Checker {
         return total.get();
     }
 
-    /** Reads one whole pack and verifies it; returns the bytes read. */
-    private long readPack(Id pack) throws IOException {
+    /** Reads one whole pack (of the listed size) and verifies it; returns the bytes read. */
+    private long readPack(Id pack, long listedSize, BufferPool buffers) throws IOException {
         String name = "data/" + pack.hex();
-        byte[] bytes;
-        try {
-            bytes = repo.backend().readAll(Handle.of(FileKind.PACK, pack.hex()));
-            PackReader.verifyFrame(bytes, pack, name);
-        } catch (IOException e) {
-            problem(name, e.getMessage());
+        if (listedSize > Integer.MAX_VALUE - 16) {
+            problem(name, "pack has " + listedSize + " bytes, more than any pack Cairn writes");
             badPacks.add(pack);
             return 0;
         }
+        int size = (int) listedSize;
+        byte[] bytes = buffers.take(size);
         try {
-            List<BlobEntry> trailer = PackReader.trailer(bytes, repo.keys().indexKey(), name);
-            if (repo.canRead()) {
-                for (BlobEntry e : trailer) {
-                    verifyBlob(pack, e, bytes, name);
-                }
+            try {
+                repo.readFully(Handle.of(FileKind.PACK, pack.hex()), 0, bytes, size);
+                PackReader.verifyFrame(bytes, size, pack, name);
+            } catch (IOException e) {
+                problem(name, e.getMessage());
+                badPacks.add(pack);
+                return 0;
             }
-        } catch (IOException e) {
-            problem(name, e.getMessage());
-            badPacks.add(pack);
+            try {
+                List<BlobEntry> trailer = PackReader.trailer(bytes, size, repo.keys().indexKey(), name);
+                if (repo.canRead()) {
+                    for (BlobEntry e : trailer) {
+                        verifyBlob(pack, e, bytes, name);
+                    }
+                }
+            } catch (IOException e) {
+                problem(name, e.getMessage());
+                badPacks.add(pack);
+            }
+            return size;
+        } finally {
+            buffers.give(bytes);
         }
-        return bytes.length;
     }
 
     private void verifyBlob(Id pack, BlobEntry e, byte[] bytes, String name) {
         try {
-            repo.openBlob(new BlobLocation(pack, e), bytes, (int) e.offset());
+            repo.openBlob(new BlobLocation(pack, e), bytes, (int) e.offset(), blobBuffer.get());
         } catch (IOException ex) {
             problem(name, ex.getMessage());
             badPacks.add(pack);

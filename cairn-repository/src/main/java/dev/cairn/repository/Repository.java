@@ -335,8 +335,42 @@ public final class Repository implements AutoCloseable {
     public byte[] readBlob(BlobLocation loc) throws IOException {
         requireRead("read backed-up data");
         Handle h = Handle.of(FileKind.PACK, loc.pack().hex());
-        byte[] sealed = backend.readRange(h, loc.entry().offset(), loc.entry().length());
+        byte[] sealed = new byte[loc.entry().length()];
+        readFully(h, loc.entry().offset(), sealed, sealed.length);
         return openBlob(loc, sealed, 0);
+    }
+
+    /**
+     * Largest single read from a backend's stream. A local file is read through a channel, which
+     * copies each read through a temporary direct buffer as large as the read and keeps it cached
+     * for the thread; bounded reads keep that native memory small whatever the pack size.
+     */
+    static final int READ_SLICE = 1 << 20;
+
+    /**
+     * Reads {@code length} bytes of a file from {@code offset} into the start of {@code into}:
+     * straight into the caller's array, without the growing buffer and final copy of
+     * {@link Backend#readRange}.
+     */
+    void readFully(Handle h, long offset, byte[] into, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(0, length, into.length);
+        if (length == 0) {
+            return;
+        }
+        backend.read(h, offset, length, in -> {
+            int n = 0;
+            while (n < length) {
+                int r = in.read(into, n, Math.min(READ_SLICE, length - n));
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            if (n != length || in.read() != -1) {
+                throw new IOException(h + ": short read, wanted " + length + " bytes at " + offset + ", got "
+                        + (n != length ? n : "more"));
+            }
+        });
     }
 
     /** Opens a blob whose sealed bytes the caller already read (e.g. as part of a whole pack). */
@@ -348,6 +382,29 @@ public final class Repository implements AutoCloseable {
                     + " does not match its id: the data was altered");
         }
         return plain;
+    }
+
+    /**
+     * Reads, decrypts, decompresses and verifies one blob into {@code into}'s reusable arrays, for
+     * callers that open many blobs on one thread and need the plaintext only briefly.
+     */
+    public void readBlob(BlobLocation loc, PackReader.BlobBuffer into) throws IOException {
+        requireRead("read backed-up data");
+        Handle h = Handle.of(FileKind.PACK, loc.pack().hex());
+        int len = loc.entry().length();
+        byte[] sealed = into.sealedArray(len);
+        readFully(h, loc.entry().offset(), sealed, len);
+        openBlob(loc, sealed, 0, into);
+    }
+
+    /** Like {@link #openBlob(BlobLocation, byte[], int)}, into {@code into}'s reusable arrays. */
+    public void openBlob(BlobLocation loc, byte[] buf, int off, PackReader.BlobBuffer into) throws IOException {
+        String name = "data/" + loc.pack().hex();
+        PackReader.openBlob(dataKey(loc.pack()), loc.entry(), buf, off, name, into);
+        if (!blobIds.of(into.array(), into.offset(), into.length()).equals(loc.entry().id())) {
+            throw new CorruptDataException(name + " blob " + loc.entry().id().shortHex()
+                    + " does not match its id: the data was altered");
+        }
     }
 
     public byte[] dataKey(Id pack) throws IOException {

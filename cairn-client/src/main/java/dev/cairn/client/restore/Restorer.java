@@ -5,6 +5,7 @@ import dev.cairn.client.fs.MetadataWriter;
 import dev.cairn.client.fs.RawNames;
 import dev.cairn.client.fs.SpecialFiles;
 import dev.cairn.format.Id;
+import dev.cairn.format.pack.PackReader;
 import dev.cairn.format.tree.Node;
 import dev.cairn.format.tree.NodeType;
 import dev.cairn.format.tree.Tree;
@@ -54,6 +55,11 @@ public final class Restorer {
     /** Directories whose metadata is applied last, deepest first, so writing inside them cannot undo it. */
     private final List<PendingDir> pendingDirs = new ArrayList<>();
     private final Set<Id> zeroBlobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Each writing thread reads and opens chunks into arrays it reuses, so restoring allocates
+     * nothing per chunk; they die with the restore's threads.
+     */
+    private final ThreadLocal<PackReader.BlobBuffer> blobBuffer = ThreadLocal.withInitial(PackReader.BlobBuffer::new);
     private final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong complete = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
@@ -325,18 +331,36 @@ public final class Restorer {
             progress.addBytes(len);
             return len;
         }
-        byte[] data = repo.readBlob(loc);
-        if (isZero(data)) {
+        PackReader.BlobBuffer blob = blobBuffer.get();
+        repo.readBlob(loc, blob);
+        if (isZero(blob.array(), blob.offset(), blob.length())) {
             zeroBlobs.add(id);
         } else {
-            ByteBuffer buf = ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) {
-                ch.write(buf, pos + buf.position());
-            }
+            writeFully(ch, blob.array(), blob.offset(), blob.length(), pos);
         }
         bytes.addAndGet(len);
         progress.addBytes(len);
         return len;
+    }
+
+    /**
+     * Largest single write. A FileChannel copies a heap buffer through a temporary direct buffer
+     * as large as the write and keeps it cached for the thread; chunks are up to 8 MiB, so whole
+     * chunk writes would pin that much native memory per writing thread.
+     */
+    static final int WRITE_SLICE = 1 << 20;
+
+    /**
+     * Writes {@code len} bytes of {@code data} from {@code off} at file position {@code pos}, in
+     * writes of at most {@link #WRITE_SLICE} bytes.
+     */
+    static void writeFully(FileChannel ch, byte[] data, int off, int len, long pos) throws IOException {
+        for (int done = 0; done < len; ) {
+            ByteBuffer slice = ByteBuffer.wrap(data, off + done, Math.min(WRITE_SLICE, len - done));
+            while (slice.hasRemaining()) {
+                done += ch.write(slice, pos + done);
+            }
+        }
     }
 
     private BlobLocation location(Id id) throws IOException {
@@ -347,9 +371,9 @@ public final class Restorer {
         return loc;
     }
 
-    private static boolean isZero(byte[] data) {
-        for (byte b : data) {
-            if (b != 0) {
+    private static boolean isZero(byte[] data, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (data[i] != 0) {
                 return false;
             }
         }

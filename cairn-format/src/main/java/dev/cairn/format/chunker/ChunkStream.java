@@ -48,7 +48,7 @@ public final class ChunkStream {
                 }
                 // Filling completely means cut() always sees at least max bytes or the end,
                 // so it never has to rescan a chunk after a -1.
-                int n = in.readNBytes(buf, end, buf.length - end);
+                int n = fill(in, buf, end, buf.length - end);
                 end += n;
                 total += n;
                 eof = end < buf.length;
@@ -60,6 +60,27 @@ public final class ChunkStream {
             sink.accept(buf, start, n);
             start += n;
         }
+    }
+
+    /**
+     * Largest single read. A channel-backed stream (what {@code Files.newInputStream} returns)
+     * copies each read through a temporary direct buffer as large as the read and keeps it cached
+     * for the thread: reading the whole 2 × max window at once would pin 16 MiB of native memory
+     * per reading thread. Slices this size cost no measurable time.
+     */
+    static final int READ_SLICE = 1 << 20;
+
+    /** Like {@link InputStream#readNBytes(byte[], int, int)}, in reads of at most {@link #READ_SLICE}. */
+    static int fill(InputStream in, byte[] b, int off, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(b, off + n, Math.min(READ_SLICE, len - n));
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     /** Lengths of the chunks of {@code data}, cut in one pass over the array. */

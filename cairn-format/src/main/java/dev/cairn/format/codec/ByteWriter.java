@@ -21,6 +21,18 @@ public final class ByteWriter {
         buf = new byte[Math.max(16, capacity)];
     }
 
+    /**
+     * Writes into {@code buffer} from its start, so a caller can reuse one large array for many
+     * files; a write that does not fit moves to a larger copy, which {@link #array()} then returns.
+     */
+    public static ByteWriter over(byte[] buffer) {
+        return new ByteWriter(buffer);
+    }
+
+    private ByteWriter(byte[] buffer) {
+        buf = buffer;
+    }
+
     private void ensure(int extra) {
         if (size + extra > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
@@ -95,5 +107,30 @@ public final class ByteWriter {
 
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
+    }
+
+    /** The backing array; its first {@link #size()} bytes are what was written. */
+    public byte[] array() {
+        return buf;
+    }
+
+    /**
+     * Makes room for {@code extra} more bytes, growing to exactly what is needed plus {@code slack}
+     * rather than doubling: a caller that knows its sizes avoids holding a mostly empty array.
+     */
+    public ByteWriter reserve(int extra, int slack) {
+        if (size + extra > buf.length) {
+            buf = Arrays.copyOf(buf, size + extra + slack);
+        }
+        return this;
+    }
+
+    /** Counts {@code n} bytes the caller wrote straight into {@link #array()} after {@link #size()}. */
+    public ByteWriter skip(int n) {
+        if (n < 0 || size + n > buf.length) {
+            throw new IndexOutOfBoundsException("skip " + n + " at " + size + " of " + buf.length);
+        }
+        size += n;
+        return this;
     }
 }

@@ -28,8 +28,12 @@ public final class Framing {
 
     /** Appends the CRC-32C footer to a header + body and returns the finished file. */
     public static byte[] finish(ByteWriter w) {
-        byte[] unsigned = w.toByteArray();
-        return w.u32(crc(unsigned, 0, unsigned.length)).toByteArray();
+        return appendFooter(w).toByteArray();
+    }
+
+    /** Appends the CRC-32C footer to a header + body in place; returns the writer. */
+    public static ByteWriter appendFooter(ByteWriter w) {
+        return w.u32(crc(w.array(), 0, w.size()));
     }
 
     public static long crc(byte[] b, int off, int len) {
@@ -44,8 +48,18 @@ public final class Framing {
      */
     public static int verify(byte[] file, FileType type, String name) throws CorruptDataException,
             UnsupportedVersionException {
+        return verify(file, file.length, type, name);
+    }
+
+    /** Like {@link #verify(byte[], FileType, String)} for a file held in the first {@code length} bytes of a buffer. */
+    public static int verify(byte[] file, int length, FileType type, String name) throws CorruptDataException,
+            UnsupportedVersionException {
+        java.util.Objects.checkFromIndexSize(0, length, file.length);
+        if (length < HEADER_LENGTH + FOOTER_LENGTH) {
+            throw new CorruptDataException(name + " is truncated (" + length + " bytes)");
+        }
         checkHeader(file, type, name);
-        int end = file.length - FOOTER_LENGTH;
+        int end = length - FOOTER_LENGTH;
         long stored = new ByteReader(file, end, FOOTER_LENGTH, name).u32();
         if (stored != crc(file, 0, end)) {
             throw new CorruptDataException(name + " is damaged: its checksum does not match its contents");

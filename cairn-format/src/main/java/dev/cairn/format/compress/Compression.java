@@ -24,24 +24,39 @@ public final class Compression {
 
     /** Returns the method byte followed by the (maybe) compressed data. */
     public static byte[] encode(byte[] data, int off, int len, int level) {
+        byte[] dst = new byte[maxEncodedLength(len)];
+        return java.util.Arrays.copyOf(dst, encode(data, off, len, level, dst));
+    }
+
+    /** The room {@link #encode(byte[], int, int, int, byte[])} needs for {@code len} bytes. */
+    public static int maxEncodedLength(int len) {
         if (len > MAX_RAW_LENGTH) {
             throw new IllegalArgumentException("blob of " + len + " bytes exceeds " + MAX_RAW_LENGTH);
+        }
+        return 1 + Math.max(len, (int) Zstd.compressBound(len));
+    }
+
+    /**
+     * Encodes into the start of {@code dst}, which must hold {@link #maxEncodedLength} bytes;
+     * returns the encoded length. For callers that reuse one scratch array for every blob.
+     */
+    public static int encode(byte[] data, int off, int len, int level, byte[] dst) {
+        if (dst.length < maxEncodedLength(len)) {
+            throw new IllegalArgumentException("need " + maxEncodedLength(len) + " bytes of room, got " + dst.length);
         }
         if (level > 0 && len >= 64) {
             ZstdCompressCtx c = CCTX.get();
             c.setLevel(level);
             c.setContentSize(true);
-            byte[] dst = new byte[1 + (int) Zstd.compressBound(len)];
             int n = c.compressByteArray(dst, 1, dst.length - 1, data, off, len);
             if (n < len) {
                 dst[0] = ZSTD;
-                return java.util.Arrays.copyOf(dst, 1 + n);
+                return 1 + n;
             }
         }
-        byte[] out = new byte[1 + len];
-        out[0] = RAW;
-        System.arraycopy(data, off, out, 1, len);
-        return out;
+        dst[0] = RAW;
+        System.arraycopy(data, off, dst, 1, len);
+        return 1 + len;
     }
 
     /** Undoes {@link #encode}. */
@@ -57,6 +72,56 @@ public final class Compression {
             default:
                 throw new CorruptDataException(what + " uses unknown compression method " + encoded[0]);
         }
+    }
+
+    /** The plaintext length of {@code len} encoded bytes at {@code off}, from the method byte and frame header. */
+    public static int decodedLength(byte[] encoded, int off, int len, String what) throws CorruptDataException {
+        if (len == 0) {
+            throw new CorruptDataException(what + " is empty");
+        }
+        switch (encoded[off]) {
+            case RAW:
+                return len - 1;
+            case ZSTD:
+                return zstdContentSize(encoded, off, len, what);
+            default:
+                throw new CorruptDataException(what + " uses unknown compression method " + encoded[off]);
+        }
+    }
+
+    /**
+     * Undoes {@link #encode} into the start of {@code dst}, which must hold
+     * {@link #decodedLength} bytes; returns that length. For callers that reuse one array.
+     */
+    public static int decode(byte[] encoded, int off, int len, byte[] dst, String what) throws CorruptDataException {
+        int size = decodedLength(encoded, off, len, what);
+        if (dst.length < size) {
+            throw new IllegalArgumentException("need " + size + " bytes of room, got " + dst.length);
+        }
+        if (encoded[off] == RAW) {
+            System.arraycopy(encoded, off + 1, dst, 0, size);
+            return size;
+        }
+        try {
+            int n = DCTX.get().decompressByteArray(dst, 0, size, encoded, off + 1, len - 1);
+            if (n != size) {
+                throw new CorruptDataException(what + " decompressed to " + n + " bytes, expected " + size);
+            }
+        } catch (RuntimeException e) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame", e);
+        }
+        return size;
+    }
+
+    private static int zstdContentSize(byte[] encoded, int off, int len, String what) throws CorruptDataException {
+        if (len < 2) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame");
+        }
+        long size = Zstd.getFrameContentSize(encoded, off + 1, len - 1);
+        if (size < 0 || size > MAX_RAW_LENGTH) {
+            throw new CorruptDataException(what + " holds a damaged zstd frame");
+        }
+        return (int) size;
     }
 
     private static byte[] unzstd(byte[] encoded, String what) throws CorruptDataException {

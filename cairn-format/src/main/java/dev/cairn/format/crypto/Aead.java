@@ -97,19 +97,35 @@ public final class Aead {
     /** Seals with the given nonce; only golden-vector tests pass a fixed one. */
     public static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext, int off, int len, byte[] aad) {
         byte[] out = new byte[NONCE_LENGTH + len + TAG_LENGTH];
-        System.arraycopy(nonce, 0, out, 0, NONCE_LENGTH);
+        sealInto(key, nonce, plaintext, off, len, aad, out, 0);
+        return out;
+    }
+
+    /**
+     * Seals into {@code out} at {@code outOff}, which must have room for {@code len + OVERHEAD}
+     * bytes and must not overlap the plaintext; returns the bytes written. Lets a pack writer seal
+     * straight into its buffer instead of copying each sealed blob there.
+     */
+    public static int sealInto(byte[] key, byte[] nonce, byte[] plaintext, int off, int len, byte[] aad,
+            byte[] out, int outOff) {
+        int total = NONCE_LENGTH + len + TAG_LENGTH;
+        java.util.Objects.checkFromIndexSize(outOff, total, out.length);
+        System.arraycopy(nonce, 0, out, outOff, NONCE_LENGTH);
         try {
             Cipher c = ENGINES.get().seal;
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             if (aad != null) {
                 c.updateAAD(aad);
             }
-            int o = NONCE_LENGTH;
+            int o = outOff + NONCE_LENGTH;
             for (int p = 0; p < len; p += SLICE) {
                 o += c.update(plaintext, off + p, Math.min(SLICE, len - p), out, o);
             }
-            c.doFinal(out, o);
-            return out;
+            o += c.doFinal(out, o);
+            if (o - outOff != total) {
+                throw new IllegalStateException("AES-GCM wrote " + (o - outOff) + " bytes, expected " + total);
+            }
+            return total;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -125,9 +141,29 @@ public final class Aead {
             throw new CorruptDataException(what + " is truncated: " + len + " bytes wanted at offset " + off
                     + ", " + sealed.length + " available");
         }
+        byte[] plain = new byte[len - OVERHEAD];
+        openInto(key, sealed, off, len, aad, what, plain, 0);
+        return plain;
+    }
+
+    /**
+     * Like {@link #open(byte[], byte[], int, int, byte[], String)}, into {@code out} at
+     * {@code outOff} (room for {@code len - OVERHEAD} bytes, not overlapping the sealed bytes);
+     * returns the plaintext length. On failure that part of {@code out} is wiped.
+     */
+    public static int openInto(byte[] key, byte[] sealed, int off, int len, byte[] aad, String what, byte[] out,
+            int outOff) throws CorruptDataException {
+        if (len < OVERHEAD) {
+            throw new CorruptDataException(what + " is too short to be encrypted data");
+        }
+        if (off < 0 || len > sealed.length - off) {
+            throw new CorruptDataException(what + " is truncated: " + len + " bytes wanted at offset " + off
+                    + ", " + sealed.length + " available");
+        }
         int ctOff = off + NONCE_LENGTH;
         int n = len - OVERHEAD;
-        byte[] plain = new byte[n];
+        java.util.Objects.checkFromIndexSize(outOff, n, out.length);
+        byte[] plain = out;
         byte[] tag;
         try {
             Engines e = ENGINES.get();
@@ -139,10 +175,10 @@ public final class Aead {
             }
             for (int p = 0; p < n; p += SLICE) {
                 int m = Math.min(SLICE, n - p);
-                if (e.ctr.update(sealed, ctOff + p, m, plain, p) != m) {
+                if (e.ctr.update(sealed, ctOff + p, m, plain, outOff + p) != m) {
                     throw new IllegalStateException("AES-CTR held back part of a slice");
                 }
-                e.tag.update(plain, p, m, e.discard, 0);
+                e.tag.update(plain, outOff + p, m, e.discard, 0);
             }
             int end = e.tag.doFinal(e.discard, 0);
             tag = Arrays.copyOfRange(e.discard, end - TAG_LENGTH, end);
@@ -150,11 +186,11 @@ public final class Aead {
             throw new IllegalStateException("AES-GCM decryption failed", e);
         }
         if (!MessageDigest.isEqual(tag, Arrays.copyOfRange(sealed, ctOff + n, ctOff + n + TAG_LENGTH))) {
-            Arrays.fill(plain, (byte) 0);
+            Arrays.fill(plain, outOff, outOff + n, (byte) 0);
             throw new CorruptDataException(what + " failed authentication: it was damaged or altered",
                     new AEADBadTagException("Tag mismatch"));
         }
-        return plain;
+        return n;
     }
 
     public static byte[] open(byte[] key, byte[] sealed, byte[] aad, String what) throws CorruptDataException {

@@ -76,12 +76,18 @@ public final class PackReader {
 
     /** Reads the trailer out of a whole pack held in memory. */
     public static List<BlobEntry> trailer(byte[] pack, byte[] indexKey, String name) throws CorruptDataException {
-        if (pack.length < MIN_LENGTH) {
-            throw new CorruptDataException(name + " is truncated (" + pack.length + " bytes)");
+        return trailer(pack, pack.length, indexKey, name);
+    }
+
+    /** Reads the trailer out of a whole pack held in the first {@code size} bytes of a buffer. */
+    public static List<BlobEntry> trailer(byte[] pack, int size, byte[] indexKey, String name) throws CorruptDataException {
+        java.util.Objects.checkFromIndexSize(0, size, pack.length);
+        if (size < MIN_LENGTH) {
+            throw new CorruptDataException(name + " is truncated (" + size + " bytes)");
         }
-        int len = trailerLength(Arrays.copyOfRange(pack, pack.length - FOOTER_LENGTH, pack.length), pack.length, name);
-        int start = pack.length - FOOTER_LENGTH - len;
-        return trailer(Arrays.copyOfRange(pack, start, start + len), indexKey, pack.length, name);
+        int len = trailerLength(Arrays.copyOfRange(pack, size - FOOTER_LENGTH, size), size, name);
+        int start = size - FOOTER_LENGTH - len;
+        return trailer(Arrays.copyOfRange(pack, start, start + len), indexKey, size, name);
     }
 
     /**
@@ -99,14 +105,92 @@ public final class PackReader {
         return plain;
     }
 
+    /**
+     * Reusable arrays for opening one blob after another without allocating for each: a thread
+     * that opens many blobs (check, restore) keeps one. After
+     * {@link #openBlob(byte[], BlobEntry, byte[], int, String, BlobBuffer)} the plaintext is
+     * {@link #length()} bytes at {@link #offset()} in {@link #array()}, valid until the next use.
+     * The arrays grow to the largest blob seen. Not thread-safe.
+     */
+    public static final class BlobBuffer {
+        private byte[] encoded = new byte[0];
+        private byte[] plain = new byte[0];
+        private byte[] array = plain;
+        private int offset;
+        private int length;
+
+        /**
+         * An array of at least {@code size} bytes to read a sealed blob into before opening it from
+         * there; it is the one the plaintext is decompressed into, which happens after decryption
+         * has consumed the sealed bytes.
+         */
+        public byte[] sealedArray(int size) {
+            plain = grow(plain, size);
+            return plain;
+        }
+
+        public byte[] array() {
+            return array;
+        }
+
+        public int offset() {
+            return offset;
+        }
+
+        public int length() {
+            return length;
+        }
+
+        private static byte[] grow(byte[] b, int size) {
+            return b.length >= size ? b : new byte[size];
+        }
+    }
+
+    /**
+     * Like {@link #openBlob(byte[], BlobEntry, byte[], int, String)}, into {@code into}'s arrays.
+     * {@code sealed} may be {@code into}'s {@link BlobBuffer#sealedArray}.
+     */
+    public static void openBlob(byte[] dataKey, BlobEntry e, byte[] sealed, int off, String name, BlobBuffer into)
+            throws CorruptDataException {
+        String what = name + " blob " + e.id().shortHex();
+        int n = e.length() - Aead.OVERHEAD;
+        if (n < 0) {
+            throw new CorruptDataException(what + " is too short to be encrypted data");
+        }
+        into.encoded = BlobBuffer.grow(into.encoded, n);
+        Aead.openInto(dataKey, sealed, off, e.length(), PackFormat.blobAad(e.type(), e.id()), what, into.encoded, 0);
+        int size = Compression.decodedLength(into.encoded, 0, n, what);
+        if (size != e.rawLength()) {
+            throw new CorruptDataException(what + " has " + size + " bytes, the index says " + e.rawLength());
+        }
+        if (into.encoded[0] == Compression.RAW) {
+            // Stored uncompressed: the plaintext is already there, after the method byte.
+            into.array = into.encoded;
+            into.offset = 1;
+        } else {
+            into.plain = BlobBuffer.grow(into.plain, size);
+            Compression.decode(into.encoded, 0, n, into.plain, what);
+            into.array = into.plain;
+            into.offset = 0;
+        }
+        into.length = size;
+    }
+
     /** Checks a whole pack's frame, CRC-32C and name (SHA-256): no key needed. */
     public static void verifyFrame(byte[] pack, Id expectedName, String name)
             throws CorruptDataException, UnsupportedVersionException {
-        if (pack.length < MIN_LENGTH) {
-            throw new CorruptDataException(name + " is truncated (" + pack.length + " bytes)");
+        verifyFrame(pack, pack.length, expectedName, name);
+    }
+
+    /** Like {@link #verifyFrame(byte[], Id, String)} for a pack held in the first {@code size} bytes of a buffer. */
+    public static void verifyFrame(byte[] pack, int size, Id expectedName, String name)
+            throws CorruptDataException, UnsupportedVersionException {
+        java.util.Objects.checkFromIndexSize(0, size, pack.length);
+        if (size < MIN_LENGTH) {
+            throw new CorruptDataException(name + " is truncated (" + size + " bytes)");
         }
-        Framing.verify(pack, FileType.PACK, name);
-        if (!Id.sha256(pack, 0, pack.length).equals(expectedName)) {
+        Framing.verify(pack, size, FileType.PACK, name);
+        if (!Id.sha256(pack, 0, size).equals(expectedName)) {
             throw new CorruptDataException(name + " does not match its name (SHA-256 differs)");
         }
     }

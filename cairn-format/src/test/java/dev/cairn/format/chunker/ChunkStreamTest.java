@@ -127,4 +127,30 @@ class ChunkStreamTest {
             return n;
         }
     }
+
+    @Test
+    void readsTheStreamInBoundedSlices() throws IOException {
+        byte[] data = TestData.generated(20 * MIB);
+        Chunker c = new Chunker(ChunkerParams.DEFAULT, TestData.vectorGear());
+        int[] largest = new int[1];
+        InputStream in = new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                largest[0] = Math.max(largest[0], len);
+                return super.read(b, off, len);
+            }
+        };
+
+        assertThat(streamed(c, in)).isEqualTo(ChunkStream.lengths(data, c));
+        assertThat(largest[0]).isEqualTo(ChunkStream.READ_SLICE);
+    }
+
+    @Test
+    void fillStopsAtTheEndOfTheStream() throws IOException {
+        byte[] data = TestData.random(ChunkStream.READ_SLICE + 5, 4);
+        byte[] into = new byte[3 * ChunkStream.READ_SLICE];
+
+        assertThat(ChunkStream.fill(new ChoppyStream(data, 1000, 3), into, 7, into.length - 7)).isEqualTo(data.length);
+        assertThat(Arrays.copyOfRange(into, 7, 7 + data.length)).isEqualTo(data);
+    }
 }

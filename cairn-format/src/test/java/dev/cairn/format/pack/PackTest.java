@@ -152,6 +152,51 @@ class PackTest {
     }
 
     @Test
+    void writer_reusesAFinishedPacksBufferAndOpensBlobsWithoutAllocating() throws Exception {
+        BlobIds ids = new BlobIds(dedupKey());
+        byte[] big = Aead.randomBytes(2 << 20);
+        PackWriter first = new PackWriter(publicKey(), indexKey(), 3, new byte[64]); // grows past 64 bytes
+        first.add(BlobType.DATA, ids.of(big), big, 0, big.length);
+        Pack a = first.finish();
+        assertThat(a.buffer().length).isGreaterThanOrEqualTo(a.size());
+
+        byte[] text = new byte[300_000];
+        Arrays.fill(text, (byte) 'x');
+        PackWriter second = new PackWriter(publicKey(), indexKey(), 3, a.buffer());
+        BlobEntry e = second.add(BlobType.DATA, ids.of(text), text, 0, text.length);
+        Pack b = second.finish();
+
+        assertThat(b.buffer()).isSameAs(a.buffer());
+        assertThat(b.bytes()).hasSize(b.size());
+        assertThat(b.open().readAllBytes()).isEqualTo(b.bytes());
+        PackReader.verifyFrame(b.buffer(), b.size(), b.id(), "b");
+        assertThat(PackReader.trailer(b.buffer(), b.size(), indexKey(), "b")).containsExactly(e);
+        byte[] key = PackReader.dataKey(b.bytes(), privateKey(), "b");
+        PackReader.BlobBuffer into = new PackReader.BlobBuffer();
+        PackReader.openBlob(key, e, b.buffer(), (int) e.offset(), "b", into);
+        assertThat(Arrays.copyOfRange(into.array(), into.offset(), into.offset() + into.length())).isEqualTo(text);
+
+        // A stored (incompressible) blob, read into the buffer's own sealed array first.
+        PackWriter third = new PackWriter(publicKey(), indexKey(), 3);
+        BlobEntry r = third.add(BlobType.DATA, ids.of(big), big, 0, big.length);
+        Pack c = third.finish();
+        byte[] sealed = into.sealedArray(r.length());
+        System.arraycopy(c.buffer(), (int) r.offset(), sealed, 0, r.length());
+        PackReader.openBlob(PackReader.dataKey(c.bytes(), privateKey(), "c"), r, sealed, 0, "c", into);
+        assertThat(Arrays.copyOfRange(into.array(), into.offset(), into.offset() + into.length())).isEqualTo(big);
+    }
+
+    @Test
+    void verifyFrame_ignoresBytesPastTheGivenSize() throws Exception {
+        Pack p = new PackWriter(publicKey(), indexKey(), 3).finish();
+        byte[] padded = Arrays.copyOf(p.bytes(), p.size() + 100);
+        Arrays.fill(padded, p.size(), padded.length, (byte) 7);
+
+        PackReader.verifyFrame(padded, p.size(), p.id(), "p");
+        assertThatThrownBy(() -> PackReader.verifyFrame(padded, p.id(), "p")).isInstanceOf(CorruptDataException.class);
+    }
+
+    @Test
     void writer_freshDataKeyPerPack() throws Exception {
         Pack a = new PackWriter(publicKey(), indexKey(), 3).finish();
         Pack b = new PackWriter(publicKey(), indexKey(), 3).finish();
