@@ -361,7 +361,7 @@ public final class Archiver {
     private Node archiveEntry(Path path, Node before) throws IOException {
         Node node;
         try {
-            node = reader.read(path);
+            node = reader.read(path, before);
         } catch (NoSuchFileException gone) {
             warnings.add("vanished during backup: " + path);
             return null;

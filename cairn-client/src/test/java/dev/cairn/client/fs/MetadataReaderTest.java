@@ -256,6 +256,28 @@ class MetadataReaderTest {
     }
 
     @Test
+    void readWithEarlierNode_reusesItsXattrsOnlyWhileCtimeIsUnchanged() throws IOException {
+        assumeTrue(TestFs.userXattrsSupported(dir), "user xattrs unsupported in " + dir);
+        Path file = Files.write(dir.resolve("tagged"), new byte[] {1});
+        TestFs.writeXattr(file, "tag", new byte[] {1});
+        Node first = reader.read(file);
+        Node earlier = new Node(first.type(), first.name(), first.mode(), first.uid(), first.gid(), first.user(),
+                first.group(), first.mtime(), first.ctime(), first.inode(), first.device(), first.links(),
+                first.size(), first.content(), first.subtree(), first.linkTarget(), first.rdev(),
+                java.util.List.of(new Xattr(first.xattrs().get(0).name(), new byte[] {42})), false);
+
+        Node reused = reader.read(file, earlier);
+        TestFs.writeXattr(file, "tag", new byte[] {2});
+        Node reread = reader.read(file, earlier);
+
+        // Unchanged inode and ctime: the earlier snapshot's attributes stand (no listxattr).
+        assertThat(reused.xattrs()).isEqualTo(earlier.xattrs());
+        // Setting the attribute moved the ctime, so it is read again.
+        assertThat(reread.ctime()).isNotEqualTo(first.ctime());
+        assertThat(reread.xattrs()).singleElement().satisfies(x -> assertThat(x.value()).containsExactly(2));
+    }
+
+    @Test
     void statMatchesReadAndRevealsChanges() throws IOException {
         Path file = Files.write(dir.resolve("f"), new byte[] {1});
         TestFs.setMtime(file, 1_600_000_000L, 0);
