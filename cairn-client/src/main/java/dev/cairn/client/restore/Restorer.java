@@ -65,6 +65,7 @@ public final class Restorer {
     private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     private long dirs;
     private FileWriters writers;
+    private PackWindows packs;
 
     public Restorer(Repository repo, MetadataWriter metadata, Progress progress) {
         this(repo, metadata, progress, Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -138,6 +139,7 @@ public final class Restorer {
             throw new RepositoryException.WriteOnly("restore");
         }
         repo.loadIndex();
+        packs = new PackWindows(repo);
         FileSystem fs = target.getFileSystem();
         includePatterns.forEach(p -> includes.add(fs.getPathMatcher("glob:" + p)));
         Files.createDirectories(target);
@@ -332,7 +334,7 @@ public final class Restorer {
             return len;
         }
         PackReader.BlobBuffer blob = blobBuffer.get();
-        repo.readBlob(loc, blob);
+        packs.read(loc, blob);
         if (isZero(blob.array(), blob.offset(), blob.length())) {
             zeroBlobs.add(id);
         } else {
