@@ -61,8 +61,8 @@ public final class Cairn {
     static final int NOT_AUTHORIZED = 14;
 
     @Option(names = {"-r", "--repo"}, paramLabel = "LOCATION", scope = CommandLine.ScopeType.INHERIT,
-            description = {"Repository: a local folder, or cairn+https://HOST:PORT/ACCOUNT/REPO on a Cairn server.",
-                    "Default: $CAIRN_REPOSITORY, else the user's data directory."})
+            description = "Repository: a local folder, or cairn+https://HOST:PORT/ACCOUNT/REPO on a Cairn server."
+                    + " Default: $CAIRN_REPOSITORY, else the user's data directory.")
     String repo;
 
     @Option(names = "--server-token-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
@@ -70,9 +70,9 @@ public final class Cairn {
     Path serverTokenFile;
 
     @Option(names = "--server-fingerprint", paramLabel = "SHA256", scope = CommandLine.ScopeType.INHERIT,
-            description = {"Trust the Cairn server whose certificate has this SHA-256 fingerprint",
-                    "(as 'cairn server fingerprint' prints it). Else $CAIRN_SERVER_FINGERPRINT, else a",
-                    "fingerprint accepted earlier, else the system's certificate authorities."})
+            description = "Trust the Cairn server whose certificate has this SHA-256 fingerprint (as 'cairn server"
+                    + " fingerprint' prints it). Else $CAIRN_SERVER_FINGERPRINT, else a fingerprint accepted earlier,"
+                    + " else the system's certificate authorities.")
     String serverFingerprint;
 
     @Option(names = "--password-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
