@@ -68,6 +68,8 @@ public final class Agent implements Closeable {
     private final Map<String, BackupSet> sets = new LinkedHashMap<>();
     private final Clock clock;
     private final Path stateDir;
+    /** Held from start to close: one agent per state folder. */
+    private InstanceLock instanceLock;
     private final LoadProbe load;
     private final ReportQueue reports;
     private final int maxConcurrentRuns;
@@ -137,6 +139,7 @@ public final class Agent implements Closeable {
         if (coordinator != null) {
             throw new IllegalStateException("already started");
         }
+        instanceLock = InstanceLock.acquire(stateDir);
         Instant now = clock.instant();
         state = store.load().withSets(sets.keySet(), now);
         store.save(state);
@@ -200,6 +203,13 @@ public final class Agent implements Closeable {
             event.run();
         }
         writeStatus(false);
+        if (instanceLock != null) {
+            try {
+                instanceLock.close();
+            } catch (IOException e) {
+                LOG.debug("releasing the agent lock failed", e);
+            }
+        }
     }
 
     /** Stops the agent, giving running runs 30 seconds to end. */

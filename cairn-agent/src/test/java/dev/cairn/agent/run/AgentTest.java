@@ -3,6 +3,7 @@ package dev.cairn.agent.run;
 import static dev.cairn.agent.config.TestConfigs.parse;
 import static dev.cairn.agent.config.TestConfigs.set;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.agent.config.AgentConfig;
@@ -60,6 +61,19 @@ class AgentTest {
         await().atMost(WAIT).until(() -> activity("docs").equals("idle"));
         assertThat(runner.calls).hasSize(2);
         assertThat(runner.overlaps).hasValue(0);
+    }
+
+    @Test
+    void secondAgentOnOneStateFolder_isRefusedUntilTheFirstStops() throws Exception {
+        AgentConfig config = parse(set("docs", "0 * * * *"));
+        agent = start(config, 1);
+
+        assertThatThrownBy(() -> start(config, 1)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("already running").hasMessageContaining(stateDir.toString());
+
+        agent.close();
+        agent = start(config, 1);
+        assertThat(agent).isNotNull();
     }
 
     @Test
