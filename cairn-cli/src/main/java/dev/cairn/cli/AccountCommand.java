@@ -83,10 +83,11 @@ final class AccountCommand {
             c.out.printf("%-6s %-20s %-16s %-10s %-10s %10s  %s%n", "ID", "Trashed", "Repository", "Kind", "Name",
                     "Size", "Reason");
             for (JsonNode e : entries) {
+                String name = e.path("name").asString();
                 c.out.printf("%-6d %-20s %-16s %-10s %-10s %10s  %s%n", e.path("id").asLong(),
                         SnapshotsCommand.time(Instant.parse(e.path("trashed-at").asString()).toEpochMilli()),
                         e.path("repository").asString(), e.path("kind").asString(),
-                        e.path("name").asString().substring(0, Math.min(8, e.path("name").asString().length())),
+                        name.substring(0, Math.min(8, name.length())),
                         Units.bytes(e.path("size").asLong()), e.path("reason").asString());
             }
             c.out.println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies")
