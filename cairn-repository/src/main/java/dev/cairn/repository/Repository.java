@@ -341,6 +341,16 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * Reads {@code length} sealed bytes of a pack from {@code offset}, for callers that open several
+     * blobs out of one read (see {@link #openBlob(BlobLocation, byte[], int, PackReader.BlobBuffer)}).
+     */
+    public byte[] readPackRange(Id pack, long offset, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        readFully(Handle.of(FileKind.PACK, pack.hex()), offset, bytes, length);
+        return bytes;
+    }
+
+    /**
      * Largest single read from a backend's stream. A local file is read through a channel, which
      * copies each read through a temporary direct buffer as large as the read and keeps it cached
      * for the thread; bounded reads keep that native memory small whatever the pack size.

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -78,20 +79,42 @@ public final class MetadataWriter {
      * @throws IOException if the entry cannot be examined at all (e.g. it does not exist)
      */
     public List<String> apply(Path path, Node node) throws IOException {
-        NodeType actual = MetadataReader.typeOf(path);
+        OnDisk disk = OnDisk.of(path);
+        NodeType actual = disk.type();
         List<String> warnings = new ArrayList<>();
+        boolean chowned = false;
         if (restoreOwnership) {
-            restoreUser(path, node, warnings);
-            restoreGroup(path, node, warnings);
+            chowned = restoreUser(path, node, disk, warnings);
+            chowned |= restoreGroup(path, node, disk, warnings);
         }
         if ((actual == NodeType.FILE || actual == NodeType.DIRECTORY) && !node.xattrs().isEmpty()) {
             restoreXattrs(path, node.xattrs(), warnings);
         }
-        restoreTime(path, actual, node.mtime(), warnings);
-        if (actual != NodeType.SYMLINK) {
-            restoreMode(path, actual, node.mode() & 07777, warnings);
+        restoreTime(path, actual, node.mtime(), disk.accessTime(), warnings);
+        int mode = node.mode() & 07777;
+        if (actual != NodeType.SYMLINK && (chowned || disk.mode() != mode)) {
+            restoreMode(path, actual, mode, warnings);
         }
         return warnings;
+    }
+
+    /**
+     * What is on disk before anything is applied, read in one call where the platform has the
+     * unix view: a restore of many small files spends its time in system calls, and owner and mode
+     * mostly come out right at creation, so their calls are skipped when they would change nothing.
+     * Unknown values are -1 (and a null access time).
+     */
+    private record OnDisk(NodeType type, int mode, long uid, long gid, FileTime accessTime) {
+        static OnDisk of(Path path) throws IOException {
+            if (!MetadataReader.supportsUnix(path)) {
+                return new OnDisk(MetadataReader.typeOf(path), -1, -1, -1, null);
+            }
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid,lastAccessTime", NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            return new OnDisk(MetadataReader.typeOfMode(path, mode), mode & 07777,
+                    Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")),
+                    (FileTime) a.get("lastAccessTime"));
+        }
     }
 
     /**
@@ -105,7 +128,11 @@ public final class MetadataWriter {
         return Root.IS_ROOT;
     }
 
-    private static void restoreUser(Path path, Node node, List<String> warnings) {
+    /** Sets the owner unless it is already right; returns whether it tried to change it. */
+    private static boolean restoreUser(Path path, Node node, OnDisk disk, List<String> warnings) {
+        if (validId(node.uid()) && disk.uid() == node.uid()) {
+            return false;
+        }
         try {
             if (MetadataReader.supportsUnix(path) && validId(node.uid())) {
                 Files.setAttribute(path, "unix:uid", (int) node.uid(), NOFOLLOW_LINKS);
@@ -121,9 +148,14 @@ public final class MetadataWriter {
         } catch (IOException | RuntimeException e) {
             warnings.add(display(path) + ": owner not set to " + describe(node.uid(), node.user()) + ": " + reason(e));
         }
+        return true;
     }
 
-    private static void restoreGroup(Path path, Node node, List<String> warnings) {
+    /** Sets the group unless it is already right; returns whether it tried to change it. */
+    private static boolean restoreGroup(Path path, Node node, OnDisk disk, List<String> warnings) {
+        if (validId(node.gid()) && disk.gid() == node.gid()) {
+            return false;
+        }
         try {
             if (MetadataReader.supportsUnix(path) && validId(node.gid())) {
                 Files.setAttribute(path, "unix:gid", (int) node.gid(), NOFOLLOW_LINKS);
@@ -139,6 +171,7 @@ public final class MetadataWriter {
         } catch (IOException | RuntimeException e) {
             warnings.add(display(path) + ": group not set to " + describe(node.gid(), node.group()) + ": " + reason(e));
         }
+        return true;
     }
 
     private static boolean validId(long id) {
@@ -173,7 +206,8 @@ public final class MetadataWriter {
         return name.startsWith("user.") && name.length() > 5 ? name.substring(5) : null;
     }
 
-    private static void restoreTime(Path path, NodeType actual, Node.Timestamp mtime, List<String> warnings) {
+    private static void restoreTime(Path path, NodeType actual, Node.Timestamp mtime, FileTime atime,
+            List<String> warnings) {
         Instant instant;
         try {
             instant = Instant.ofEpochSecond(mtime.seconds(), mtime.nanos());
@@ -181,22 +215,22 @@ public final class MetadataWriter {
             warnings.add(display(path) + ": time not restored, out of range: " + mtime);
             return;
         }
-        Optional<String> problem = setModifiedTime(path, actual, instant);
+        Optional<String> problem = setModifiedTime(path, actual, instant, atime);
         if (actual != NodeType.SYMLINK) { // some platforms cannot set a symlink's times: no news
             problem.ifPresent(warnings::add);
         }
     }
 
-    private static Optional<String> setModifiedTime(Path path, NodeType actual, Instant instant) {
+    private static Optional<String> setModifiedTime(Path path, NodeType actual, Instant instant, FileTime atime) {
         boolean device = actual == NodeType.CHAR_DEVICE || actual == NodeType.BLOCK_DEVICE;
         if (device || (!Platform.WINDOWS && !jdkSetsExactly(instant))) {
             return SpecialFiles.setModifiedTime(path, instant);
         }
         try {
             if (actual == NodeType.FIFO) {
-                setFifoTime(path, FileTime.from(instant));
+                setFifoTime(path, FileTime.from(instant), atime);
             } else {
-                setTime(path, FileTime.from(instant));
+                setTime(path, FileTime.from(instant), atime);
             }
             return Optional.empty();
         } catch (AccessDeniedException e) {
@@ -220,14 +254,16 @@ public final class MetadataWriter {
     // The JDK opens the file read-only to set its times, and that open blocks on a FIFO until a
     // writer appears. Holding the FIFO open read-write first (which never blocks on Linux and the
     // BSDs) makes that open return at once.
-    private static void setFifoTime(Path path, FileTime time) throws IOException {
+    private static void setFifoTime(Path path, FileTime time, FileTime atime) throws IOException {
         try (FileChannel writer = FileChannel.open(path, READ, WRITE, NOFOLLOW_LINKS)) {
-            setTime(path, time);
+            setTime(path, time, atime);
         }
     }
 
-    private static void setTime(Path path, FileTime time) throws IOException {
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(time, null, null);
+    // The access time is passed back as it was read (null if unknown), so it stays as it is; given
+    // both times, the JDK need not look them up again first.
+    private static void setTime(Path path, FileTime time, FileTime atime) throws IOException {
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(time, atime, null);
     }
 
     private static void restoreMode(Path path, NodeType actual, int mode, List<String> warnings) {

@@ -4,8 +4,6 @@ import dev.cairn.format.Id;
 import dev.cairn.format.pack.PackReader;
 import dev.cairn.repository.BlobLocation;
 import dev.cairn.repository.Repository;
-import dev.cairn.storage.FileKind;
-import dev.cairn.storage.Handle;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -70,8 +68,8 @@ final class PackWindows {
         }
         try {
             long start = key.index() * WINDOW;
-            long length = Math.min(WINDOW, packSize - start);
-            mine.complete(repo.backend().readRange(Handle.of(FileKind.PACK, key.pack().hex()), start, length));
+            int length = (int) Math.min(WINDOW, packSize - start);
+            mine.complete(repo.readPackRange(key.pack(), start, length));
         } catch (IOException | RuntimeException e) {
             synchronized (windows) {
                 windows.remove(key, mine);

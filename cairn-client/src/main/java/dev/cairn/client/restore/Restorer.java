@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -284,14 +285,31 @@ public final class Restorer {
         if (linkKey != null) {
             hardlinks.put(linkKey, path);
         }
+        FileChannel created;
+        try {
+            created = createIfFree(path);
+        } catch (IOException e) {
+            failures.add(snapPath + ": not restored (" + e.getMessage() + ")");
+            return;
+        }
+        try {
+            submitFile(path, node, snapPath, created);
+        } catch (IOException | RuntimeException e) {
+            if (created != null) {
+                created.close();
+            }
+            throw e;
+        }
+    }
+
+    private void submitFile(Path path, Node node, String snapPath, FileChannel created) throws IOException {
         writers.submit(() -> {
             try {
-                if (alreadyComplete(path, node)) {
+                if (writeContent(path, node, created)) {
+                    files.incrementAndGet();
+                } else {
                     complete.incrementAndGet();
                     progress.addBytes(node.size());
-                } else {
-                    writeContent(path, node, snapPath);
-                    files.incrementAndGet();
                 }
                 warnings.addAll(metadata.apply(path, node));
             } catch (IOException | RuntimeException e) {
@@ -300,22 +318,50 @@ public final class Restorer {
         });
     }
 
-    private void writeContent(Path path, Node node, String snapPath) throws IOException {
-        clear(path);
+    /**
+     * Creates the file exclusively, which never follows a symlink and is one call where nothing is
+     * in the way, as in a fresh target; returns null if something is. Files are created here, on
+     * the thread that walks the trees, one at a time: writing threads that create files in the same
+     * directory at once contend for its lock, and on ext4 the losers spin in the kernel (perf, on a
+     * restore of 38 000 files: a third of all samples in rwsem_spin_on_owner under openat).
+     */
+    private static FileChannel createIfFree(Path path) throws IOException {
+        try {
+            return create(path);
+        } catch (FileAlreadyExistsException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes the file's content into {@code created}; or, if something was in the way, leaves it
+     * as it is when an earlier, interrupted restore already wrote it completely, and else replaces
+     * it. Returns whether it wrote.
+     */
+    private boolean writeContent(Path path, Node node, FileChannel created) throws IOException {
+        if (created == null) {
+            if (alreadyComplete(path, node)) {
+                return false;
+            }
+            clear(path);
+            created = create(path);
+        }
         boolean ok = false;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = created) {
             long pos = 0;
+            boolean endsInHole = false;
             for (Id id : node.content()) {
                 pos += writeChunk(ch, id, pos);
+                endsInHole = zeroBlobs.contains(id);
             }
             if (pos != node.size()) {
                 throw new IOException("content is " + pos + " bytes, the snapshot says " + node.size());
             }
-            if (ch.size() < pos) {
+            if (endsInHole) {
                 ch.write(ByteBuffer.wrap(new byte[1]), pos - 1); // a trailing hole still needs the file's length
             }
             ok = true;
+            return true;
         } catch (IOException e) {
             throw new IOException("not restored (" + e.getMessage() + ")", e);
         } finally {
@@ -323,6 +369,10 @@ public final class Restorer {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    private static FileChannel create(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Writes one chunk at pos, or leaves a hole for an all-zero chunk; returns its length. */

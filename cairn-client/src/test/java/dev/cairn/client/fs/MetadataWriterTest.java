@@ -16,6 +16,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -125,6 +126,34 @@ class MetadataWriterTest {
 
         assertThat(TestFs.mode(file)).isEqualTo(06755);
         assertThat(TestFs.uid(file)).isEqualTo(1234);
+    }
+
+    @Test
+    void setuidAlreadyOnDiskSurvivesChown() throws IOException {
+        assumeTrue(MetadataWriter.runningAsRoot());
+        Path file = Files.createFile(dir.resolve("tool"));
+        Files.setAttribute(file, "unix:mode", 06755); // the mode is right, the owner is not
+        Node node = TestFs.node(NodeType.FILE, "tool", 06755, 1234, 2345, "", "", Timestamp.ZERO, List.of());
+
+        assertThat(new MetadataWriter(true).apply(file, node)).isEmpty();
+
+        assertThat(TestFs.uid(file)).isEqualTo(1234);
+        assertThat(TestFs.mode(file)).isEqualTo(06755); // chown cleared the bits; they were set again
+    }
+
+    @Test
+    void accessTimeIsLeftAsItWas() throws IOException {
+        Path file = Files.write(dir.resolve("f"), utf8("x"));
+        FileTime atime = FileTime.from(Instant.parse("2021-03-04T05:06:07.123456789Z"));
+        Files.setAttribute(file, "lastAccessTime", atime, NOFOLLOW_LINKS);
+        Node node = TestFs.node(NodeType.FILE, "f", 0600, -1, -1, "", "", new Timestamp(1_600_000_000L, 42),
+                List.of());
+
+        assertThat(new MetadataWriter(false).apply(file, node)).isEmpty();
+
+        assertThat(Files.getAttribute(file, "lastAccessTime", NOFOLLOW_LINKS)).isEqualTo(atime);
+        assertThat(reader.read(file).mtime()).isEqualTo(new Timestamp(1_600_000_000L, 42));
+        assertThat(TestFs.mode(file)).isEqualTo(0600);
     }
 
     @Test
