@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -89,6 +88,7 @@ public final class HttpBackend implements Backend {
     private final String authorization;
     private final boolean pinned;
     private final Duration requestTimeout;
+    private final HttpResponse.BodyHandler<InputStream> bodies;
     private volatile HttpClient client;
 
     private HttpBackend(Builder builder, HttpClient client) {
@@ -97,6 +97,10 @@ public final class HttpBackend implements Backend {
         this.authorization = "Bearer " + builder.credential;
         this.pinned = builder.fingerprint != null;
         this.requestTimeout = builder.requestTimeout;
+        Duration idle = builder.idleTimeout;
+        String peer = builder.location.hostAndPort();
+        this.bodies = info -> HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+                in -> new IdleTimeoutInputStream(in, idle, peer));
         this.client = client;
     }
 
@@ -112,6 +116,7 @@ public final class HttpBackend implements Backend {
         private Fingerprint fingerprint;
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(60);
         private Executor executor;
 
         private Builder(ServerLocation location) {
@@ -142,6 +147,15 @@ public final class HttpBackend implements Backend {
          */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "request timeout");
+            return this;
+        }
+
+        /**
+         * How long a response body may go without a byte before the read is given up as a
+         * transient failure; default 60 s. The request timeout ends when the headers arrive.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idle timeout");
             return this;
         }
 
@@ -588,7 +602,7 @@ public final class HttpBackend implements Backend {
             throw new IOException(location + ": the backend is closed");
         }
         try {
-            return http.send(request, BodyHandlers.ofInputStream());
+            return http.send(request, bodies);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(subject + ": interrupted while talking to "
@@ -825,7 +839,10 @@ public final class HttpBackend implements Backend {
         }
 
         IOException asTransient(IOException e) {
-            return e instanceof TransientIOException ? e : new TransientIOException(subject
+            if (e instanceof TransientIOException) {
+                return e.getMessage().startsWith(subject) ? e : new TransientIOException(subject + ": " + e.getMessage(), e);
+            }
+            return new TransientIOException(subject
                     + ": connection lost while reading: " + describe(e), e);
         }
     }

@@ -2,6 +2,7 @@ package dev.cairn.storage.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.cairn.storage.FileInfo;
@@ -19,6 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -466,6 +469,65 @@ class HttpBackendTest {
         assertThatThrownBy(() -> HttpBackend.builder(server.location()).credential("abc\r\nX: y").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("abc");
+    }
+
+    // --- a server that falls silent -----------------------------------------------------------
+
+    @Test
+    void read_serverSilentMidBody_givesUpAsTransientAfterIdleTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.script((exchange, index) -> {
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write(new byte[10]);
+            exchange.getResponseBody().flush();
+            await(release); // then say nothing more
+        });
+        try (HttpBackend impatient = withIdleTimeout(Duration.ofMillis(300))) {
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () ->
+                    assertThatThrownBy(() -> impatient.readRange(PACK, 0, 0))
+                            .isInstanceOf(TransientIOException.class)
+                            .hasMessageStartingWith(PACK.toString())
+                            .hasMessageContaining("sent nothing for 300 ms"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void read_slowButSteadyBody_isNotCutOff() throws Exception {
+        byte[] body = new byte[12];
+        new Random(3).nextBytes(body);
+        server.script((exchange, index) -> {
+            exchange.sendResponseHeaders(200, body.length);
+            for (int i = 0; i < body.length; i += 2) { // 1.2 s in all, never 300 ms without a byte
+                exchange.getResponseBody().write(body, i, 2);
+                exchange.getResponseBody().flush();
+                sleep(100);
+            }
+        });
+        try (HttpBackend impatient = withIdleTimeout(Duration.ofMillis(300))) {
+            assertThat(impatient.readRange(PACK, 0, 0)).isEqualTo(body);
+        }
+    }
+
+    private HttpBackend withIdleTimeout(Duration idle) {
+        return HttpBackend.builder(server.location()).credential(TOKEN).idleTimeout(idle).build();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // --- helpers ----------------------------------------------------------------------------
