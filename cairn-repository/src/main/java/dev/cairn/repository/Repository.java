@@ -341,13 +341,12 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Reads {@code length} sealed bytes of a pack from {@code offset}, for callers that open several
-     * blobs out of one read (see {@link #openBlob(BlobLocation, byte[], int, PackReader.BlobBuffer)}).
+     * Reads {@code length} sealed bytes of a pack from {@code offset} into the start of {@code into},
+     * for callers that open several blobs out of one read (see
+     * {@link #openBlob(BlobLocation, byte[], int, PackReader.BlobBuffer)}).
      */
-    public byte[] readPackRange(Id pack, long offset, int length) throws IOException {
-        byte[] bytes = new byte[length];
-        readFully(Handle.of(FileKind.PACK, pack.hex()), offset, bytes, length);
-        return bytes;
+    public void readPackRange(Id pack, long offset, byte[] into, int length) throws IOException {
+        readFully(Handle.of(FileKind.PACK, pack.hex()), offset, into, length);
     }
 
     /**

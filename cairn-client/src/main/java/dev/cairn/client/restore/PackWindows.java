@@ -7,6 +7,8 @@ import dev.cairn.repository.Repository;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,12 +31,30 @@ final class PackWindows {
 
     private record Key(Id pack, long index) {}
 
+    /**
+     * One window: its bytes once read, and who is reading blobs out of it. An evicted window's
+     * array is reused for a new window once its last reader is done, so a restore allocates at
+     * most a few windows' worth of arrays instead of one per window read: fresh 4 MiB arrays go
+     * straight to the old generation and grew the heap by tens of MiB between full collections.
+     */
+    private static final class Window {
+        final CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+        int readers; // guarded by the windows map
+        boolean evicted; // guarded by the windows map
+    }
+
     private final Repository repo;
     private final Map<Id, Long> packSizes;
-    private final Map<Key, CompletableFuture<byte[]>> windows = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Deque<byte[]> spare = new ArrayDeque<>(); // guarded by the windows map
+    private final Map<Key, Window> windows = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CompletableFuture<byte[]>> eldest) {
-            return size() > MAX_WINDOWS;
+        protected boolean removeEldestEntry(Map.Entry<Key, Window> eldest) {
+            if (size() <= MAX_WINDOWS) {
+                return false;
+            }
+            eldest.getValue().evicted = true;
+            recycleIfUnused(eldest.getValue());
+            return true;
         }
     };
 
@@ -53,30 +73,60 @@ final class PackWindows {
             repo.readBlob(loc, into);
             return;
         }
-        byte[] window = window(new Key(loc.pack(), index), packSize);
-        repo.openBlob(loc, window, (int) (offset - index * WINDOW), into);
-    }
-
-    private byte[] window(Key key, long packSize) throws IOException {
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> existing;
+        Key key = new Key(loc.pack(), index);
+        Window window;
+        boolean mine;
         synchronized (windows) {
-            existing = windows.putIfAbsent(key, mine);
-        }
-        if (existing != null) {
-            return await(existing);
+            window = windows.get(key);
+            mine = window == null;
+            if (mine) {
+                window = new Window();
+                windows.put(key, window);
+            }
+            window.readers++;
         }
         try {
-            long start = key.index() * WINDOW;
-            int length = (int) Math.min(WINDOW, packSize - start);
-            mine.complete(repo.readPackRange(key.pack(), start, length));
-        } catch (IOException | RuntimeException e) {
-            synchronized (windows) {
-                windows.remove(key, mine);
+            if (mine) {
+                fill(key, window, packSize);
             }
-            mine.completeExceptionally(e);
+            repo.openBlob(loc, await(window.bytes), (int) (offset - index * WINDOW), into);
+        } finally {
+            synchronized (windows) {
+                window.readers--;
+                recycleIfUnused(window);
+            }
         }
-        return await(mine);
+    }
+
+    private void fill(Key key, Window window, long packSize) {
+        byte[] array;
+        synchronized (windows) {
+            array = spare.isEmpty() ? null : spare.pop();
+        }
+        try {
+            if (array == null) {
+                array = new byte[WINDOW];
+            }
+            long start = key.index() * WINDOW;
+            repo.readPackRange(key.pack(), start, array, (int) Math.min(WINDOW, packSize - start));
+            window.bytes.complete(array);
+        } catch (IOException | RuntimeException | Error e) { // never leave other readers waiting
+            synchronized (windows) {
+                windows.remove(key, window);
+                if (array != null) {
+                    spare.push(array);
+                }
+            }
+            window.bytes.completeExceptionally(e);
+        }
+    }
+
+    /** Called holding the map's lock: keeps the array of an evicted window nobody reads any more. */
+    private void recycleIfUnused(Window window) {
+        if (window.evicted && window.readers == 0 && window.bytes.isDone() && !window.bytes.isCompletedExceptionally()
+                && spare.size() < MAX_WINDOWS) {
+            spare.push(window.bytes.join());
+        }
     }
 
     private static byte[] await(CompletableFuture<byte[]> window) throws IOException {

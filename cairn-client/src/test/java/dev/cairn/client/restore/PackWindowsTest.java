@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,5 +67,30 @@ class PackWindowsTest {
         }
         // One read per file before; now a window per 4 MiB of pack (plus the pack trailers and trees).
         assertThat(counting.packReads.get()).isLessThan(files / 10);
+    }
+
+    @Test
+    void restoreThroughMoreWindowsThanKept_reusesEvictedWindowsWithoutMixingThemUp() throws IOException {
+        Path src = Files.createDirectories(work.resolve("src"));
+        int files = 200; // 200 x 256 KiB of random bytes: about 3 packs, 13 windows, 8 kept at once
+        Random random = new Random(11);
+        for (int i = 0; i < files; i++) {
+            byte[] content = new byte[256 << 10];
+            random.nextBytes(content);
+            Files.write(src.resolve("f" + i), content);
+        }
+        Path repoDir = work.resolve("repo");
+        var snapshot = TestSupport.backup(Repository.init(new LocalBackend(repoDir), PASSWORD.toCharArray(),
+                TestKdf.CHEAP, "test", Clock.systemUTC()), BackupMode.INCREMENTAL, src).snapshot();
+        Path target = work.resolve("target");
+
+        try (Repository repo = Repository.open(new LocalBackend(repoDir), PASSWORD.toCharArray(), Clock.systemUTC())) {
+            assertThat(TestSupport.restore(repo, snapshot, target, List.of()).failures()).isEmpty();
+        }
+
+        Path restored = TestSupport.restoredPath(target, src);
+        for (int i = 0; i < files; i++) {
+            assertThat(Files.readAllBytes(restored.resolve("f" + i))).isEqualTo(Files.readAllBytes(src.resolve("f" + i)));
+        }
     }
 }
