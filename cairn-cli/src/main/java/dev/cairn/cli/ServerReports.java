@@ -7,6 +7,7 @@ import dev.cairn.agent.report.ReportJson;
 import dev.cairn.agent.report.ReportSender;
 import dev.cairn.agent.report.RunReport;
 import dev.cairn.storage.http.ReportClient;
+import dev.cairn.storage.http.ServerLocation;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,6 +38,20 @@ final class ServerReports implements ReportSender {
             client(set.get()).post(ReportJson.toJson(report));
         } catch (ReportClient.RefusedException e) {
             throw new RejectedReportException(e.getMessage());
+        }
+    }
+
+    /** The server, not the set: sets on a server that is down wait together, others go on. */
+    @Override
+    public String destination(RunReport report) {
+        return config.set(report.set()).filter(BackupSet::onServer).map(this::server).orElse("");
+    }
+
+    private String server(BackupSet set) {
+        try {
+            return ServerLocation.parse(set.repository()).hostAndPort();
+        } catch (IllegalArgumentException e) {
+            return set.repository();
         }
     }
 

@@ -12,4 +12,14 @@ import java.io.IOException;
 @FunctionalInterface
 public interface ReportSender {
     void send(RunReport report) throws IOException;
+
+    /**
+     * Where {@code report} goes, as a key: reports with the same key are sent in queue order, and
+     * a key whose sends fail does not hold up the reports of other keys, so one server that is
+     * down does not leave the sets of another without reports (and their owners with false
+     * "overdue" alerts). One key for all, the default, means one strict order.
+     */
+    default String destination(RunReport report) {
+        return "";
+    }
 }

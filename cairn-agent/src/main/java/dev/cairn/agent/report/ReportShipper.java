@@ -3,7 +3,9 @@ package dev.cairn.agent.report;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -13,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends queued reports to the server, oldest first, on a background thread. A report leaves the
- * queue only after {@link ReportSender#send} returned; when sending fails the shipper stops (so
- * order is kept), waits, and tries again, doubling the wait after each failure up to a maximum.
+ * queue only after {@link ReportSender#send} returned; when sending to a destination fails, the
+ * shipper sends nothing more to that destination in this round (so its order is kept), goes on
+ * with the others, then waits and tries again, doubling the wait after each failure up to a
+ * maximum.
  * Since the queue is on disk, reports queued before a crash or restart are sent by the next
  * shipper on the same folder. New reports wake the shipper at once, unless it is backing off.
  */
@@ -50,8 +54,11 @@ public final class ReportShipper implements Closeable {
     }
 
     /**
-     * Sends queued reports in order until the queue is empty or a send fails; returns how many
-     * were sent. Called by the background thread; callable directly when there is none.
+     * Sends queued reports in order until the queue is empty or every destination with reports
+     * left has failed; returns how many were sent. Called by the background thread; callable
+     * directly when there is none.
+     *
+     * @throws IOException the first failure, after the reports of the other destinations were sent
      */
     public synchronized int drain() throws IOException {
         int sent = 0;
@@ -60,7 +67,13 @@ public final class ReportShipper implements Closeable {
             if (pending.isEmpty()) {
                 return sent;
             }
+            Set<String> failed = new HashSet<>();
+            IOException first = null;
             for (ReportQueue.Queued q : pending) {
+                String destination = sender.destination(q.report());
+                if (closed || failed.contains(destination)) {
+                    continue;
+                }
                 try {
                     sender.send(q.report());
                     queue.remove(q);
@@ -69,7 +82,13 @@ public final class ReportShipper implements Closeable {
                     LOG.warn("the server refused report {} of set {} ({}); it was set aside in {}",
                             q.report().id(), q.report().set(), e.getMessage(), queue.folder().resolve(ReportQueue.REJECTED));
                     queue.reject(q);
+                } catch (IOException e) {
+                    failed.add(destination);
+                    first = first == null ? e : first;
                 }
+            }
+            if (first != null) {
+                throw first;
             }
         }
         return sent;

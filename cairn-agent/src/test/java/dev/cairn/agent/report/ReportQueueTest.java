@@ -59,6 +59,39 @@ class ReportQueueTest {
     }
 
     @Test
+    void drain_oneServerDown_othersReportsStillGoInOrder() throws Exception {
+        ReportQueue queue = ReportQueue.open(dir);
+        List<String> received = new CopyOnWriteArrayList<>();
+        AtomicBoolean downUp = new AtomicBoolean(false);
+        ReportSender twoServers = new ReportSender() {
+            @Override
+            public void send(RunReport report) throws IOException {
+                if (report.set().startsWith("down") && !downUp.get()) {
+                    throw new ConnectException("connection refused");
+                }
+                received.add(report.set());
+            }
+
+            @Override
+            public String destination(RunReport report) {
+                return report.set().startsWith("down") ? "down.example:8443" : "up.example:8443";
+            }
+        };
+        for (String set : List.of("down1", "up1", "down2", "up2")) {
+            queue.add(report(set));
+        }
+        ReportShipper shipper = new ReportShipper(queue, twoServers);
+
+        assertThatThrownBy(shipper::drain).isInstanceOf(ConnectException.class);
+        assertThat(received).containsExactly("up1", "up2");
+        assertThat(queue.pending()).extracting(q -> q.report().set()).containsExactly("down1", "down2");
+
+        downUp.set(true);
+        assertThat(shipper.drain()).isEqualTo(2);
+        assertThat(received).containsExactly("up1", "up2", "down1", "down2");
+    }
+
+    @Test
     void open_afterCrash_keepsPendingReportsAndTheirOrder() throws Exception {
         ReportQueue before = ReportQueue.open(dir);
         before.add(report("first"));
