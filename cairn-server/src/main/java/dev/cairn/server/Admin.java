@@ -173,6 +173,11 @@ public final class Admin implements AutoCloseable {
         catalog.log(a.id(), "administrator", "webhook", checked == null ? "removed" : checked);
     }
 
+    /** Every account's monitored sets, by account, client and set. */
+    public List<MonitorCatalog.MonitoredSet> monitoredSets() {
+        return new MonitorCatalog(catalog).sets();
+    }
+
     /** The account's monitored sets as last evaluated. */
     public List<MonitorCatalog.MonitoredSet> monitoredSets(String account) {
         return new MonitorCatalog(catalog).sets(account(account).id());

@@ -1,6 +1,7 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.server.Admin;
+import dev.cairn.server.ServerConfig;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,12 @@ abstract class AdminCommand implements Callable<Integer> {
 
     Path data() {
         return dataOption.resolve(ctx());
+    }
+
+    /** The settings in DATA/server.conf, or the defaults where there is none. */
+    ServerConfig.Builder configured() throws IOException {
+        Path file = data().resolve("server.conf");
+        return Files.exists(file) ? ServerConfig.load(file).toBuilder() : ServerConfig.builder(data());
     }
 
     Admin openAdmin() {

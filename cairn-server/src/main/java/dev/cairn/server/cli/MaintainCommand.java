@@ -4,7 +4,6 @@ import dev.cairn.server.Admin;
 import dev.cairn.server.ServerConfig;
 import dev.cairn.server.maintenance.Maintenance;
 import dev.cairn.server.store.Sizes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +24,7 @@ final class MaintainCommand extends AdminCommand {
     @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     int execute() throws Exception {
         Path data = data();
-        ServerConfig.Builder b = Files.exists(data.resolve("server.conf"))
-                ? ServerConfig.load(data.resolve("server.conf")).toBuilder() : ServerConfig.builder(data);
+        ServerConfig.Builder b = configured();
         if (trashGrace != null) {
             b.trashGrace(ServerConfig.parseDuration(trashGrace));
         }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
                 "A server keeps every repository under DATA/repos/ACCOUNT/REPO and its catalog in DATA/catalog.db.",
                 "Administrative commands work whether or not the server is running."},
         subcommands = {ServeCommand.class, FingerprintCommand.class, AccountCommand.class, TokenCommand.class,
-                PolicyCommand.class, TrashCommand.class, UsageCommand.class, ReindexCommand.class,
+                PolicyCommand.class, TrashCommand.class, UsageCommand.class, StatusCommand.class, ReindexCommand.class,
                 MaintainCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",

@@ -13,6 +13,8 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -106,6 +108,20 @@ public final class Monitor {
 
     /** A monitored set with its state now. */
     public record SetStatus(MonitoredSet set, SetState state) {}
+
+    /** A set's state and, unless it is ok, what is wrong, in words for people. */
+    public record Assessment(SetState state, List<String> problems) {}
+
+    /**
+     * Judges {@code set} at {@code now} exactly as the running monitor does, for readers that have
+     * the catalog but no monitor (the command line).
+     *
+     * @param configuredGrace the overdue grace from the settings; null for the default
+     */
+    public static Assessment assess(MonitoredSet set, Instant now, Duration configuredGrace, ZoneId zone) {
+        Health.Verdict v = Health.judge(set, now.toEpochMilli(), configuredGrace, zone);
+        return new Assessment(v.state(), v.findings().stream().map(Health.Finding::message).toList());
+    }
 
     /** Every monitored set with its state at the clock's time. */
     public List<SetStatus> status() {

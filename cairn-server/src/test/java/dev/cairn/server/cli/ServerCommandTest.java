@@ -77,6 +77,56 @@ class ServerCommandTest {
     }
 
     @Test
+    void status_showsEachSetJudgedNow_andExits3WhenOneNeedsAttention() throws Exception {
+        assertThat(run("status")).isZero();
+        assertThat(out()).contains("no monitored sets");
+        Path pw = Files.writeString(dir.resolve("pw"), "a long password\n");
+        run("account", "add", "alice", "--password-file", pw.toString());
+        run("token", "create", "--account", "alice", "--device", "laptop");
+        String token = out().strip();
+        Instant now = Instant.parse("2030-01-01T00:00:00Z"); // the commands' clock, see run()
+        ServerConfig config = ServerConfig.builder(dir).listenHost("127.0.0.1").port(0).insecureHttp(true)
+                .kdf(TestKdf.CHEAP).maintenanceInterval(Duration.ZERO).clock(new FakeClock(now)).build();
+        try (CairnServer server = CairnServer.start(config)) {
+            postReport(server, token, "documents", "ok", null, now.minusSeconds(600));
+            postReport(server, token, "photos", "failed", "disk full", now.minusSeconds(300));
+            postReport(server, token, "music", "ok", null, now.minus(Duration.ofHours(5)));
+        }
+
+        assertThat(run("status")).isEqualTo(StatusCommand.ATTENTION);
+        assertThat(out()).contains("laptop / documents", "laptop / photos", "laptop / music")
+                .containsPattern("laptop / documents +ok ")
+                .containsPattern("laptop / photos +FAILED ")
+                .contains("backup failed: disk full")
+                .containsPattern("laptop / music +OVERDUE ")
+                .contains("no successful backup since");
+
+        assertThat(run("status", "--json")).isEqualTo(StatusCommand.ATTENTION);
+        assertThat(out()).contains("\"set\" : \"photos\"", "\"state\" : \"failed\"", "\"state\" : \"overdue\"",
+                "\"lastSuccess\" : \"2029-12-31T23:50:00Z\"");
+
+        assertThat(run("status", "--account", "bob")).isEqualTo(1);
+        assertThat(err()).contains("bob");
+    }
+
+    private static void postReport(CairnServer server, String token, String set, String result, String reason,
+            Instant finished) throws Exception {
+        String body = "{\"version\":1,\"id\":\"" + java.util.UUID.randomUUID() + "\",\"set\":\"" + set
+                + "\",\"host\":\"laptop\",\"kind\":\"backup\",\"started\":\"" + finished.minusSeconds(60)
+                + "\",\"finished\":\"" + finished + "\",\"result\":\"" + result + "\",\"reason\":"
+                + (reason == null ? "null" : "\"" + reason + "\"")
+                + ",\"schedule\":{\"cron\":\"0 * * * *\",\"continuous\":false,\"intervalSeconds\":3600}"
+                + ",\"nextRun\":null,\"repository\":\"laptop\",\"snapshot\":null,\"filesScanned\":1"
+                + ",\"bytesScanned\":1,\"filesAdded\":0,\"bytesAdded\":0,\"warnings\":[],\"drill\":null}";
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("v1/reports"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    @Test
     void maintain_refusedWhileServerRuns() throws Exception {
         ServerConfig config = ServerConfig.builder(dir).listenHost("127.0.0.1").port(0).insecureHttp(true)
                 .kdf(TestKdf.CHEAP).maintenanceInterval(Duration.ZERO).build();
