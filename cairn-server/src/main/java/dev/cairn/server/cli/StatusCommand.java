@@ -13,12 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code cairn server status}: the monitored sets, judged now as the running server judges them. */
 @Command(name = "status", description = {"Show how every client's backup sets stand.", "",
         "Each set an agent reports on is failed, overdue, warning or ok, judged now from the reports",
         "it sent, as the running server judges it for alerts, metrics and the daily report.",
-        "The overdue grace comes from DATA/server.conf."},
+        "The overdue grace comes from DATA/server.conf.",
+        "A retired client's sets stay overdue until forgotten: cairn server status forget."},
+        subcommands = StatusCommand.Forget.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every set is ok or has warnings (or there is none)", "1:error",
                 "2:invalid command line", "3:a set has failed or is overdue"})
@@ -88,6 +91,33 @@ final class StatusCommand extends AdminCommand {
         m.put("lastBackupResult", s.backupResult());
         m.put("lastDrillVerdict", s.drillVerdict());
         return m;
+    }
+
+    /** {@code cairn server status forget}: stops watching a set whose client is gone. */
+    @Command(name = "forget", description = {"Stop monitoring a set, e.g. of a retired client.", "",
+            "Its reports and open incidents go, without a recovery notice. Its backups stay; a new report",
+            "from the same client and set starts monitoring it again."})
+    static final class Forget extends AdminCommand {
+        @Option(names = "--account", paramLabel = "NAME", required = true, description = "The set's account.")
+        String account;
+
+        @Parameters(paramLabel = "CLIENT/SET", description = "As 'cairn server status' shows it, e.g. laptop/docs.")
+        String which;
+
+        @Override
+        int execute() {
+            int slash = which.lastIndexOf('/');
+            if (slash <= 0 || slash == which.length() - 1) {
+                throw new ServerCommand.UserError("name the set as CLIENT/SET, e.g. laptop/docs, not '" + which + "'");
+            }
+            String client = which.substring(0, slash).strip();
+            String set = which.substring(slash + 1).strip();
+            try (Admin admin = openAdmin()) {
+                admin.forgetMonitoredSet(account, client, set);
+            }
+            ctx().out().println("stopped monitoring " + client + " / " + set + " of " + account);
+            return 0;
+        }
     }
 
     private static Instant millis(Long ms) {

@@ -107,6 +107,17 @@ class ServerCommandTest {
 
         assertThat(run("status", "--account", "bob")).isEqualTo(1);
         assertThat(err()).contains("bob");
+
+        assertThat(run("status", "forget", "--account", "alice", "laptop/music")).isZero();
+        assertThat(run("status", "forget", "--account", "alice", "laptop/music")).isEqualTo(1);
+        assertThat(err()).contains("no monitored set 'music'");
+        assertThat(run("status", "forget", "--account", "alice", "music")).isEqualTo(1);
+        assertThat(err()).contains("CLIENT/SET");
+        assertThat(run("status", "--account", "alice")).isEqualTo(StatusCommand.ATTENTION); // photos still failed
+        assertThat(out()).doesNotContain("music").contains("photos");
+        run("status", "forget", "--account", "alice", "laptop/photos");
+        assertThat(run("status")).isZero();
+        assertThat(out()).contains("laptop / documents").doesNotContain("photos");
     }
 
     private static void postReport(CairnServer server, String token, String set, String result, String reason,
