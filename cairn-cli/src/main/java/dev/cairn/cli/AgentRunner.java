@@ -59,7 +59,7 @@ final class AgentRunner implements SetRunner {
         Instant start = clock.instant();
         try (Repository repo = access.open(set)) {
             BackupResult r = Backups.run(repo, Backups.options(set.paths(), set.excludes(), false, false, List.of(),
-                    host, BackupMode.valueOf(mode.name()), Compression.DEFAULT_LEVEL), places, new Progress(), clock);
+                    host, BackupMode.valueOf(mode.name()), Compression.DEFAULT_LEVEL), places, new Progress(false), clock);
             Snapshot.Summary s = r.summary();
             RunReport.Builder report = RunReport.builder(set.name(), RunKind.BACKUP, start).end(clock.instant())
                     .snapshotId(r.snapshot().hex())

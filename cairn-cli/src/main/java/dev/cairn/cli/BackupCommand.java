@@ -77,10 +77,10 @@ final class BackupCommand implements Callable<Integer> {
         String h = host != null ? host : cairn.places.hostname();
         BackupOptions opts = Backups.options(paths, patterns, excludeCaches, oneFileSystem, tags, h, m, level);
         try (Repository repo = cairn.open()) {
-            Progress progress = new Progress();
+            boolean showBar = cairn.terminal && !json && !cairn.quiet;
+            Progress progress = new Progress(showBar);
             BackupResult r;
-            try (ProgressBar bar = ProgressBar.start(progress, cairn.err, cairn.clock, "backup",
-                    cairn.terminal && !json && !cairn.quiet)) {
+            try (ProgressBar bar = ProgressBar.start(progress, cairn.err, cairn.clock, "backup", showBar)) {
                 r = Backups.run(repo, opts, cairn.places, progress, cairn.clock);
             }
             r.warnings().forEach(w -> cairn.err.println("warning: " + w));

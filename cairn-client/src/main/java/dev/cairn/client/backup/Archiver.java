@@ -102,11 +102,13 @@ public final class Archiver {
             }
         }
         try (Lock lock = Lock.acquire(repo, false, holder())) {
-            Thread scanner = TotalsScanner.start(opts.paths(), excludes, progress);
+            Thread scanner = progress.wantsTotals() ? TotalsScanner.start(opts.paths(), excludes, progress) : null;
             try {
                 return attempts(start);
             } finally {
-                scanner.interrupt();
+                if (scanner != null) {
+                    scanner.interrupt();
+                }
             }
         }
     }

@@ -14,6 +14,24 @@ public final class Progress {
     final AtomicLong totalBytes = new AtomicLong(-1);
     final AtomicReference<String> current = new AtomicReference<>("");
     final AtomicLong vanishedPacks = new AtomicLong();
+    private final boolean wantsTotals;
+
+    /** Counters whose totals are computed by a scan alongside the work, for a bar with an ETA. */
+    public Progress() {
+        this(true);
+    }
+
+    /**
+     * @param wantsTotals whether anyone shows the totals; without a bar to draw, a backup skips the
+     *     scan that counts them, a second walk over every file on a machine that may be busy
+     */
+    public Progress(boolean wantsTotals) {
+        this.wantsTotals = wantsTotals;
+    }
+
+    public boolean wantsTotals() {
+        return wantsTotals;
+    }
 
     public long files() {
         return files.get();
