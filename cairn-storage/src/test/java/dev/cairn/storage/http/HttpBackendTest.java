@@ -495,17 +495,18 @@ class HttpBackendTest {
 
     @Test
     void read_slowButSteadyBody_isNotCutOff() throws Exception {
-        byte[] body = new byte[12];
+        byte[] body = new byte[40];
         new Random(3).nextBytes(body);
         server.script((exchange, index) -> {
             exchange.sendResponseHeaders(200, body.length);
-            for (int i = 0; i < body.length; i += 2) { // 1.2 s in all, never 300 ms without a byte
+            for (int i = 0; i < body.length; i += 2) { // 2 s in all, a byte every 100 ms
                 exchange.getResponseBody().write(body, i, 2);
                 exchange.getResponseBody().flush();
                 sleep(100);
             }
         });
-        try (HttpBackend impatient = withIdleTimeout(Duration.ofMillis(300))) {
+        // Twice the idle limit in all, but never near it between bytes (ten times the gap, for slow machines).
+        try (HttpBackend impatient = withIdleTimeout(Duration.ofSeconds(1))) {
             assertThat(impatient.readRange(PACK, 0, 0)).isEqualTo(body);
         }
     }
